@@ -1,0 +1,70 @@
+/**
+ * The typed result of the DSL stages. The executor only ever receives a `PipelineGraph`, which
+ * exists only once the text was parsed, checked against schemas/, expanded and resolved with no
+ * error (house style: typed stages, wireit `config.ts`).
+ */
+
+/** 1-based line and column, as printed in `file:line:col`. */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface SourceRange {
+  start: Position;
+  end: Position;
+  /** Character offsets into the file text, for the squiggle. */
+  offset: number;
+  length: number;
+}
+
+export interface Location {
+  file: string;
+  range?: SourceRange;
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  location: Location;
+  /** Further locations, e.g. each edge of a cycle, or the first definition of a duplicate id. */
+  related?: Array<{ message: string; location: Location }>;
+}
+
+/** An edge into a node: the upstream node id and which of its output ports. */
+export interface InputRef {
+  node: string;
+  port: string;
+}
+
+export interface ResolvedNode {
+  /** Stable readable id; expanded nodes get `base.suffix`, e.g. `score.weight-entropy`. */
+  id: string;
+  /** Node type id, e.g. `score/weight-entropy` or `shell`. */
+  type: string;
+  /** The id as written before expansion (`score`), so `${score.*}` can find its expansions. */
+  group: string;
+  /** Plain parameters with every `${params.x}`, `${item}`, `${matrix.axis}` substituted and defaults filled. */
+  params: Record<string, unknown>;
+  /** Input ports from `with` keys that held references; a `many` port gets a list. */
+  inputs: Record<string, InputRef | InputRef[]>;
+  /** Extra ordering-only dependencies from `needs:` (not part of the key beyond ordering). */
+  needs: string[];
+  /** Resource slots, the type's defaults overridden by the node's `resources:`. */
+  resources: Record<string, number>;
+  /** False for `cache: false` (or a type that is not cacheable): always runs. */
+  cache: boolean;
+  location: Location;
+}
+
+export interface PipelineGraph {
+  /** `name:` from the file; results go to results/<name>/. */
+  name: string;
+  /** Absolute path of the pipeline file, and its directory (relative paths resolve against it). */
+  file: string;
+  dir: string;
+  /** Final param values after `--set`. */
+  params: Record<string, unknown>;
+  /** In a deterministic topological order (ties by id). */
+  nodes: Map<string, ResolvedNode>;
+}
