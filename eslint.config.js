@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'cache/**', 'results/**', 'bin/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'cache/**', 'results/**', 'bin/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
