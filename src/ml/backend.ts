@@ -1,0 +1,76 @@
+/**
+ * Tensor backend choice. `auto` takes the fastest that loads: tfjs-node-gpu (CUDA), tfjs-node
+ * (native CPU), WASM, then the plain JS CPU backend. The native packages are optional
+ * dependencies (their install downloads libtensorflow), so they are imported dynamically.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+let current: string | undefined;
+
+/** Import a module by a runtime name, so TypeScript does not need its (absent) types. */
+async function importOptional(name: string): Promise<unknown> {
+  return import(name);
+}
+
+async function load(name: Exclude<BackendRequest, 'auto'>): Promise<void> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      await importOptional('@tensorflow/tfjs-node-gpu');
+      break;
+    case 'tensorflow':
+      await importOptional('@tensorflow/tfjs-node');
+      break;
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      break;
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      break;
+  }
+  // Both native packages register themselves as 'tensorflow'.
+  const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  if (!(await tf.setBackend(tfName))) throw new Error(`backend ${tfName} registered but failed to initialise`);
+  await tf.ready();
+}
+
+/**
+ * Initialise the requested backend and return the name of the one that runs (never `auto`).
+ * Idempotent: a second call returns the running backend (for `auto` or the same request).
+ */
+export async function initBackend(requested: BackendRequest | string = 'auto'): Promise<string> {
+  if (!(BACKENDS as readonly string[]).includes(requested)) {
+    throw new Error(`unknown backend "${requested}" (choose one of ${BACKENDS.join(', ')})`);
+  }
+  if (current !== undefined && (requested === 'auto' || requested === current)) return current;
+  if (requested !== 'auto') {
+    try {
+      await load(requested as Exclude<BackendRequest, 'auto'>);
+    } catch (e) {
+      const hint = requested.startsWith('tensorflow')
+        ? ` (the optional package @tensorflow/${requested === 'tensorflow' ? 'tfjs-node' : 'tfjs-node-gpu'} is not installed or its libtensorflow failed to load; use --backend auto, wasm or cpu)`
+        : '';
+      throw new Error(`backend ${requested} cannot load: ${(e as Error).message}${hint}`, { cause: e });
+    }
+    current = requested;
+    return current;
+  }
+  const failures: string[] = [];
+  for (const name of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      await load(name);
+      current = name;
+      return current;
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`no tensor backend could load:\n  ${failures.join('\n  ')}`);
+}
+
+/** The backend initialised by initBackend, if any. */
+export function currentBackend(): string | undefined {
+  return current;
+}

@@ -1,0 +1,144 @@
+/**
+ * BERT classifier forward with Hugging Face semantics (BertForSequenceClassification, eval or
+ * train mode): embeddings (word + position + token type, LayerNorm), post-LN encoder layers
+ * (additive attention mask, exact GELU), tanh pooler on [CLS], linear classifier.
+ *
+ * `layers` picks the kept encoder layers (original indices, in order), so removing layers costs
+ * nothing. Capture returns what signals need from the same pass (tfjs-layers'
+ * `callAndReturnAttentionScores` idea as options).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch } from '../types.js';
+import type { BertClassifier } from './model.js';
+import { DropoutRng, dense, gelu, layerNorm, mm } from './ops.js';
+import { layerParamName as P } from './names.js';
+
+export interface CaptureRequest {
+  /** Embedding output and the output of each kept layer, [B, S, H] each. */
+  hidden?: boolean;
+  /** Attention probabilities per kept layer, [B, heads, S, S]. */
+  attention?: boolean;
+  /** FFN pre-activations (the GELU inputs) per kept layer, [B, S, intermediate]. */
+  ffnPre?: boolean;
+}
+
+export interface ForwardOptions {
+  /** Kept layers, original 0-based indices, ascending; default all the model holds. */
+  layers?: readonly number[];
+  /** Dropout on (train mode). Default false (eval). */
+  training?: boolean;
+  /** Dropout seed (train mode); every forward with the same seed drops the same units. */
+  seed?: number;
+  capture?: CaptureRequest;
+}
+
+export interface ForwardResult {
+  /** [B, numLabels]. */
+  logits: tf.Tensor2D;
+  /** hidden[0] = embedding output, hidden[i + 1] = output of the i-th kept layer. */
+  hidden?: tf.Tensor3D[];
+  attention?: tf.Tensor4D[];
+  ffnPre?: tf.Tensor3D[];
+}
+
+/** Masked scores get this added: exp underflows to exactly 0, as with HF's finfo.min. */
+const MASK_NEG = -1e9;
+
+export function checkBatch(batch: Batch, model: BertClassifier): void {
+  const { batchSize: B, seqLen: S } = batch;
+  const c = model.config;
+  if (!(B >= 1 && S >= 1)) throw new Error(`batch: empty (batchSize ${B}, seqLen ${S})`);
+  if (batch.inputIds.length !== B * S) throw new Error(`batch: inputIds has ${batch.inputIds.length} entries, want ${B}x${S}`);
+  if (batch.attentionMask.length !== B * S) throw new Error(`batch: attentionMask has ${batch.attentionMask.length} entries, want ${B}x${S}`);
+  if (batch.tokenTypeIds && batch.tokenTypeIds.length !== B * S) throw new Error(`batch: tokenTypeIds has ${batch.tokenTypeIds.length} entries, want ${B}x${S}`);
+  if (S > c.maxPositions) throw new Error(`batch: sequence length ${S} exceeds max_position_embeddings ${c.maxPositions}`);
+  for (const id of batch.inputIds) if (id < 0 || id >= c.vocabSize) throw new Error(`batch: token id ${id} outside the vocabulary (size ${c.vocabSize})`);
+  if (batch.labels) {
+    if (batch.labels.length !== B) throw new Error(`batch: ${batch.labels.length} labels for ${B} rows`);
+    for (const y of batch.labels) if (y < 0 || y >= c.numLabels) throw new Error(`batch: label ${y} outside 0..${c.numLabels - 1}`);
+  }
+}
+
+/**
+ * The forward itself, without a tidy of its own: call it inside tf.tidy or a gradient function.
+ * Per-layer work runs in nested tidies so that inference frees each layer's intermediates
+ * (under a gradient tape the tensors the backward needs are kept by the engine).
+ */
+export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
+  checkBatch(batch, model);
+  const layers = model.resolveLayers(opts.layers);
+  const c = model.config;
+  const { batchSize: B, seqLen: S } = batch;
+  const H = c.hiddenSize;
+  const heads = c.numHeads;
+  const d = H / heads;
+  const training = opts.training ?? false;
+  const rng = new DropoutRng(opts.seed ?? 0);
+  const drop = <T extends tf.Tensor>(x: T, rate: number): T => (training ? rng.apply(x, rate) : x);
+  const w = (name: string): tf.Variable => model.param(name);
+  const capture = opts.capture ?? {};
+  const hidden: tf.Tensor3D[] = [];
+  const attention: tf.Tensor4D[] = [];
+  const ffnPre: tf.Tensor3D[] = [];
+
+  // Embeddings, on the flattened [B*S, H] rows.
+  const ids = tf.tensor1d(batch.inputIds, 'int32');
+  const types = batch.tokenTypeIds ? tf.tensor1d(batch.tokenTypeIds, 'int32') : tf.zeros([B * S], 'int32');
+  const word = tf.gather(w('bert.embeddings.word_embeddings.weight'), ids);
+  const pos = tf.slice(w('bert.embeddings.position_embeddings.weight'), [0, 0], [S, H]);
+  const typ = tf.gather(w('bert.embeddings.token_type_embeddings.weight'), types);
+  const emb = tf.add(tf.reshape(tf.add(word, typ), [B, S, H]), pos);
+  let x = tf.reshape(drop(layerNorm(emb, w('bert.embeddings.LayerNorm.weight'), w('bert.embeddings.LayerNorm.bias'), c.layerNormEps), c.hiddenDropout), [B * S, H]) as tf.Tensor2D;
+  if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
+
+  // Additive mask [B, 1, 1, S]: 0 for tokens, MASK_NEG for padding.
+  const mask = tf.mul(tf.sub(1, tf.tensor(batch.attentionMask, [B, 1, 1, S], 'float32')), MASK_NEG);
+  const scale = 1 / Math.sqrt(d);
+
+  for (const l of layers) {
+    const out = tf.tidy(() => {
+      const q = dense(x, w(P(l, 'attention.self.query.weight')), w(P(l, 'attention.self.query.bias')));
+      const k = dense(x, w(P(l, 'attention.self.key.weight')), w(P(l, 'attention.self.key.bias')));
+      const v = dense(x, w(P(l, 'attention.self.value.weight')), w(P(l, 'attention.self.value.bias')));
+      const qh = tf.transpose(tf.reshape(tf.mul(q, scale), [B, S, heads, d]), [0, 2, 1, 3]);
+      const khT = tf.transpose(tf.reshape(k, [B, S, heads, d]), [0, 2, 3, 1]);
+      const vh = tf.transpose(tf.reshape(v, [B, S, heads, d]), [0, 2, 1, 3]);
+      const probs = tf.softmax(tf.add(mm(qh, khT), mask)) as tf.Tensor4D;
+      const ctx = tf.reshape(tf.transpose(mm(drop(probs, c.attentionDropout), vh), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
+      const attnOut = drop(dense(ctx, w(P(l, 'attention.output.dense.weight')), w(P(l, 'attention.output.dense.bias'))), c.hiddenDropout);
+      const a = layerNorm(tf.add(attnOut, x), w(P(l, 'attention.output.LayerNorm.weight')), w(P(l, 'attention.output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
+      const pre = dense(a, w(P(l, 'intermediate.dense.weight')), w(P(l, 'intermediate.dense.bias')));
+      const ffn = drop(dense(gelu(pre) as tf.Tensor2D, w(P(l, 'output.dense.weight')), w(P(l, 'output.dense.bias'))), c.hiddenDropout);
+      const y = layerNorm(tf.add(ffn, a), w(P(l, 'output.LayerNorm.weight')), w(P(l, 'output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
+      return {
+        y,
+        probs: capture.attention ? probs : undefined,
+        pre: capture.ffnPre ? (tf.reshape(pre, [B, S, c.intermediateSize]) as tf.Tensor3D) : undefined,
+      };
+    });
+    x = out.y;
+    if (out.probs) attention.push(out.probs);
+    if (out.pre) ffnPre.push(out.pre);
+    if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
+  }
+
+  const cls = tf.reshape(tf.slice(tf.reshape(x, [B, S, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+  const pooled = tf.tanh(dense(cls, w('bert.pooler.dense.weight'), w('bert.pooler.dense.bias'))) as tf.Tensor2D;
+  const logits = dense(drop(pooled, c.hiddenDropout), w('classifier.weight'), w('classifier.bias'));
+  const result: ForwardResult = { logits };
+  if (capture.hidden) result.hidden = hidden;
+  if (capture.attention) result.attention = attention;
+  if (capture.ffnPre) result.ffnPre = ffnPre;
+  return result;
+}
+
+/** Forward in its own tidy: the caller owns (and disposes) every returned tensor. */
+export function forward(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
+  return tf.tidy(() => forwardRaw(model, batch, opts) as unknown as tf.TensorContainer) as unknown as ForwardResult;
+}
+
+/** Dispose every tensor of a forward result. */
+export function disposeResult(r: Partial<ForwardResult>): void {
+  r.logits?.dispose();
+  for (const list of [r.hidden, r.attention, r.ffnPre]) for (const t of list ?? []) t.dispose();
+}

@@ -1,0 +1,58 @@
+/**
+ * The few tensor ops BERT needs, written so that both the forward and the backward pass use
+ * plain (untransposed) matMuls: on TF.js WASM a transposed matMul is 10-20x slower than a plain
+ * one plus an explicit transpose, and autodiff's matMul gradient uses the transposed forms.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Swap the last two axes (explicit transpose, cheap next to a transposed matMul). */
+export function swapLast(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  const perm = Array.from({ length: r }, (_, i) => i);
+  perm[r - 1] = r - 2;
+  perm[r - 2] = r - 1;
+  return tf.transpose(x, perm);
+}
+
+/**
+ * a · b over the last two axes (rank 2, 3 or 4 with equal batch axes), with a custom gradient:
+ * dA = dY · bᵀ, dB = aᵀ · dY, each an explicit transpose and a plain matMul.
+ */
+export const mm = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** x [N, in] · kernel [in, out] + bias [out]. */
+export function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
+  return tf.add(mm(x, kernel), bias) as tf.Tensor2D;
+}
+
+/** LayerNorm over the last axis (biased variance, eps inside the square root, as torch). */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (HF "gelu"; not the tanh approximation). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** Seeded dropout source: each call draws a fresh, reproducible seed from (seed, counter). */
+export class DropoutRng {
+  private calls = 0;
+  constructor(private readonly seed: number) {}
+  apply<T extends tf.Tensor>(x: T, rate: number): T {
+    if (rate <= 0) return x;
+    this.calls += 1;
+    return tf.dropout(x, rate, undefined, `${this.seed}:${this.calls}`) as T;
+  }
+}
