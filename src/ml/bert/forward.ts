@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
-import { DropoutRng, dense, gelu, layerNorm, mm } from './ops.js';
+import { DropoutRng, dense, embed, gelu, layerNorm, mm } from './ops.js';
 import { layerParamName as P } from './names.js';
 
 export interface CaptureRequest {
@@ -83,10 +83,10 @@ export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOpt
 
   // Embeddings, on the flattened [B*S, H] rows.
   const ids = tf.tensor1d(batch.inputIds, 'int32');
-  const types = batch.tokenTypeIds ? tf.tensor1d(batch.tokenTypeIds, 'int32') : tf.zeros([B * S], 'int32');
-  const word = tf.gather(w('bert.embeddings.word_embeddings.weight'), ids);
+  const types: tf.Tensor1D = batch.tokenTypeIds ? tf.tensor1d(batch.tokenTypeIds, 'int32') : tf.zeros([B * S], 'int32');
+  const word = embed(w('bert.embeddings.word_embeddings.weight'), ids);
   const pos = tf.slice(w('bert.embeddings.position_embeddings.weight'), [0, 0], [S, H]);
-  const typ = tf.gather(w('bert.embeddings.token_type_embeddings.weight'), types);
+  const typ = embed(w('bert.embeddings.token_type_embeddings.weight'), types);
   const emb = tf.add(tf.reshape(tf.add(word, typ), [B, S, H]), pos);
   let x = tf.reshape(drop(layerNorm(emb, w('bert.embeddings.LayerNorm.weight'), w('bert.embeddings.LayerNorm.bias'), c.layerNormEps), c.hiddenDropout), [B * S, H]) as tf.Tensor2D;
   if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);

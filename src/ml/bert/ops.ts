@@ -4,6 +4,10 @@
  * one plus an explicit transpose, and autodiff's matMul gradient uses the transposed forms.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Op gradients are registered only by the umbrella package (tfjs-core's own
+// register_all_gradients is an ESM file with extensionless imports that Node cannot load).
+// Registries and the engine are process-global, so this serves our tfjs-core import too.
+import '@tensorflow/tfjs';
 
 /** Swap the last two axes (explicit transpose, cheap next to a transposed matMul). */
 export function swapLast(x: tf.Tensor): tf.Tensor {
@@ -55,4 +59,25 @@ export class DropoutRng {
     this.calls += 1;
     return tf.dropout(x, rate, undefined, `${this.seed}:${this.calls}`) as T;
   }
+}
+
+/**
+ * Embedding lookup rows = table[ids]. Its gradient scatters-adds dY into the table's shape with
+ * ScatterNd (summing repeated ids): autodiff's gather gradient needs UnsortedSegmentSum, which
+ * the WASM backend lacks.
+ */
+export function embed(table: tf.Tensor, ids: tf.Tensor1D): tf.Tensor2D {
+  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    // Saved, not closed over: the forward's scope disposes `ids` before the backward runs.
+    save([ids]);
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sid = saved[0] as tf.Tensor1D;
+        return tf.scatterND(tf.reshape(sid, [sid.shape[0], 1]), dy, t.shape);
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return f(table) as tf.Tensor2D;
 }
