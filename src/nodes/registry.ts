@@ -3,8 +3,10 @@
  * Node modules must not import src/ml at top level (see types.ts).
  */
 import type { NodeType } from './types.js';
+import { shellNodes } from './shell.js';
 
 const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
+  shellNodes,
 ];
 
 function build(): ReadonlyMap<string, NodeType<never>> {

@@ -145,7 +145,21 @@ export interface NodeType<P = Record<string, unknown>> {
   /** False when the node has undeclared inputs or unseeded randomness: it always runs. */
   readonly cacheable?: boolean;
   run(ctx: NodeContext, params: P, inputs: Record<string, Artifact | Artifact[] | undefined>): Promise<Record<string, Manifest>>;
+  /**
+   * Files outside the cache that a run reads (paths or simple globs relative to the pipeline
+   * dir, taken from params): the executor hashes their content into the key, so editing one
+   * reruns the node. A missing file is an error naming the node and the path.
+   */
+  inputFiles?(params: P): readonly string[];
+  /**
+   * Put cached outputs back where users expect them (e.g. shell's declared output files). The
+   * executor calls it on every cache hit, before any dependent starts. Must be idempotent.
+   */
+  restore?(ctx: RestoreContext, params: P, outputs: Record<string, Manifest>): Promise<void>;
 }
+
+/** What `NodeType.restore` may use: reading the store, never writing to it. */
+export type RestoreContext = Pick<NodeContext, 'nodeId' | 'pipelineDir' | 'signal' | 'getBytes' | 'blobPath'>;
 
 /** An error a node raises for bad input; the executor prints it with the node id, no stack. */
 export class NodeError extends Error {

@@ -1,0 +1,83 @@
+/**
+ * The cache interface every store implements (house style after wireit `caching/cache.ts`):
+ * `get` returns a hit that the executor applies when it chooses; `set` may decline. One
+ * conformance suite (test/executor/cache-conformance.ts) runs against every implementation.
+ */
+import type { BlobRef, Manifest, PortType } from '../nodes/types.js';
+import type { KeyComponents } from './key.js';
+
+/** Facts about one execution, appended to its index record; never part of the key. */
+export interface RunFacts {
+  node: string;
+  startedAt: string;
+  durationMs: number;
+  pid: number;
+  host: string;
+  worker: boolean;
+  /** Whatever the node passed to ctx.record (e.g. the tensor backend that ran). */
+  facts: Record<string, unknown>;
+}
+
+export interface OutputRecord {
+  type: PortType;
+  digest: string;
+  manifest: Manifest;
+}
+
+/** What `index/<key>` holds: a node's outputs per port, plus how they were made. */
+export interface IndexRecord {
+  format: 1;
+  key: string;
+  /** The node id that produced it (another node with the same components shares the entry). */
+  node: string;
+  components: KeyComponents;
+  outputs: Record<string, OutputRecord>;
+  /** The node's log of its latest run, stored as a blob. */
+  log?: BlobRef;
+  /** Latest last; capped so forced reruns do not grow it without bound. */
+  runs: RunFacts[];
+}
+
+export interface CacheHit {
+  readonly record: IndexRecord;
+  /**
+   * Use the hit: marks the entry used (gc keeps recently used entries) and confirms every
+   * object it references exists. False means the entry cannot be used: treat it as a miss.
+   */
+  apply(): Promise<boolean>;
+}
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+export interface BlobStore {
+  putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  /** Copies the file (the caller may delete it afterwards). */
+  putFile(path: string): Promise<BlobRef>;
+  getBytes(digest: string): Promise<Uint8Array>;
+  /** A path holding the object's bytes, for readers that want a file (never write to it). */
+  blobPath(digest: string): string;
+  hasObject(digest: string): Promise<boolean>;
+}
+
+export interface Cache extends BlobStore {
+  /** Human description for messages, e.g. the cache directory. */
+  readonly description: string;
+  /** Filesystem root when the cache lives on disk (workers need one); undefined in memory. */
+  readonly dir: string | undefined;
+  get(key: string): Promise<CacheHit | undefined>;
+  /** Store a success. Declines (false) when a referenced object is missing. */
+  set(key: string, record: IndexRecord): Promise<boolean>;
+  getMemo(memoKey: string): Promise<{ value: unknown } | undefined>;
+  setMemo(memoKey: string, value: unknown): Promise<boolean>;
+  /**
+   * Exclusive lock on a name (a key, or `memo-<digest>`), held across processes for the FS
+   * store. Waits until free; rejects with the signal's reason when aborted while waiting.
+   */
+  lock(name: string, signal?: AbortSignal): Promise<Lock>;
+  /** Where a live log for this name goes while a node runs. */
+  logPath(name: string): string;
+  /** A fresh directory for one execution's scratch files. */
+  makeTmpDir(): Promise<string>;
+}

@@ -1,0 +1,381 @@
+/**
+ * Running a pipeline graph: each node's execution is created once and memoizes its promise
+ * (wireit `execution/base.ts`); a node waits for its upstream executions, computes its key from
+ * their output digests, applies a cache hit or takes a `-j` slot, its resource slots and the
+ * key's lock, and runs in process or in a worker. Every status change is one event to the
+ * logger. The failure policy is driven by two AbortSignals: `stopNew` (no node starts any more)
+ * and `killRunning` (running nodes are stopped).
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import pLimit from 'p-limit';
+import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
+import { getNodeType } from '../nodes/registry.js';
+import type { NodeType, RestoreContext } from '../nodes/types.js';
+import { cliMainPath } from '../package-root.js';
+import type { Cache, OutputRecord } from './cache.js';
+import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
+import { dependenciesOf, selectNodes, topologicalOrder, upstreamClosure } from './graph.js';
+import type { Job } from './job.js';
+import { keyOf, type KeyComponents } from './key.js';
+import { materializePublished } from './materialize.js';
+import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
+import { detectGpuSlots, ResourcePools } from './pools.js';
+import { runJob } from './run-job.js';
+import { FINAL_STATUSES, silentLogger, type FailurePolicy, type Logger, type NodeStatus } from './status.js';
+import { runInWorker } from './worker-client.js';
+
+export interface RunOptions {
+  cache: Cache;
+  /** Concurrent nodes (`-j`); default: the number of cores. */
+  jobs?: number;
+  /** Run only these nodes (ids or groups) and what they need. */
+  only?: readonly string[];
+  /** Rerun these (ids or groups) even when cached. */
+  force?: readonly string[];
+  policy?: FailurePolicy;
+  backend?: string;
+  logger?: Logger;
+  /** Abort to stop the run (Ctrl-C): workers are killed, locks released, the cache stays consistent. */
+  signal?: AbortSignal;
+  /** Node type lookup; the real registry by default (tests inject fake types). */
+  lookup?: NodeTypeLookup;
+  /** Slots of the gpu pool; default detected (CUDA_VISIBLE_DEVICES, else nvidia-smi -L). */
+  gpuSlots?: readonly string[];
+  /** Where published outputs go (`<resultsDir>/<pipeline>/<node>/`); default `results/` of the cwd. */
+  resultsDir?: string;
+  /** Update `<pipeline>.lock.json` beside the pipeline; default true. */
+  writeLockFile?: boolean;
+  /** Whether a node runs in a worker subprocess; default: the type says `worker`, or it holds GPUs. */
+  workerFor?: (node: ResolvedNode, type: NodeType<never>) => boolean;
+  /** CLI entry the workers start; default the compiled src/cli/main.js next to this code. */
+  cliMain?: string;
+  /** Environment for workers (their CUDA_VISIBLE_DEVICES is set from their slots); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface NodeResult {
+  id: string;
+  status: NodeStatus;
+  key?: string;
+  components?: KeyComponents;
+  outputs?: Record<string, OutputRecord>;
+  /** failed: the error message (no stack); skipped/cancelled: why. */
+  message?: string;
+  logFile?: string;
+  durationMs?: number;
+  /** Where its published outputs were materialized. */
+  resultsDir?: string;
+}
+
+export interface RunSummary {
+  ok: boolean;
+  /** Stopped by the caller's signal (Ctrl-C). */
+  interrupted: boolean;
+  nodes: Map<string, NodeResult>;
+  counts: Record<NodeStatus, number>;
+  failures: NodeResult[];
+  lockFile?: string;
+}
+
+/** A problem with the pipeline or the request found before anything runs (CLI exit 2). */
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.name === 'NodeError' || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+export async function runPipeline(graph: PipelineGraph, options: RunOptions): Promise<RunSummary> {
+  const run = new PipelineRun(graph, options);
+  return run.start();
+}
+
+class PipelineRun {
+  private readonly lookup: NodeTypeLookup;
+  private readonly logger: Logger;
+  private readonly policy: FailurePolicy;
+  private readonly cache: Cache;
+  private readonly results = new Map<string, NodeResult>();
+  private readonly executions = new Map<string, Promise<NodeResult>>();
+  private readonly stopNew = new AbortController();
+  private readonly killRunning = new AbortController();
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly forced: Set<string>;
+  private readonly selected: Set<string>;
+  private pools: ResourcePools = new ResourcePools({});
+  private interrupted = false;
+
+  constructor(
+    private readonly graph: PipelineGraph,
+    private readonly o: RunOptions,
+  ) {
+    this.lookup = o.lookup ?? getNodeType;
+    this.logger = o.logger ?? silentLogger;
+    this.policy = o.policy ?? 'no-new';
+    this.cache = o.cache;
+    this.limit = pLimit(Math.max(1, o.jobs ?? availableParallelism()));
+    const only = selectNodes(graph, o.only ?? []);
+    const force = selectNodes(graph, o.force ?? []);
+    const unknown = [...only.unknown, ...force.unknown];
+    if (unknown.length > 0) throw new PlanError(`unknown node${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+    this.forced = force.ids;
+    this.selected = o.only && o.only.length > 0 ? upstreamClosure(graph, only.ids) : new Set(graph.nodes.keys());
+  }
+
+  private typeOf(node: ResolvedNode): NodeType<never> {
+    const type = this.lookup(node.type);
+    if (!type) throw new PlanError(`node ${node.id}: unknown node type '${node.type}'`);
+    return type;
+  }
+
+  /** Checks that need no running: node types exist, resource requests can ever be met. */
+  private preflight(order: string[]): void {
+    const problems: string[] = [];
+    let needsGpu = false;
+    for (const id of order) {
+      const node = this.graph.nodes.get(id) as ResolvedNode;
+      if (!this.lookup(node.type)) problems.push(`node ${id}: unknown node type '${node.type}'`);
+      if ((node.resources.gpu ?? 0) > 0) needsGpu = true;
+    }
+    // Detect GPUs only when a node asks: a warm rerun of a CPU pipeline spawns nothing.
+    const slots: Record<string, readonly string[]> = {};
+    if (needsGpu || this.o.gpuSlots) slots.gpu = this.o.gpuSlots ?? detectGpuSlots(this.o.env ?? process.env);
+    this.pools = new ResourcePools(slots);
+    for (const id of order) {
+      const node = this.graph.nodes.get(id) as ResolvedNode;
+      const why = this.pools.impossible(node.resources);
+      if (why) problems.push(`node ${id}: ${why}`);
+    }
+    if (problems.length > 0) throw new PlanError(problems.join('\n'));
+  }
+
+  async start(): Promise<RunSummary> {
+    const order = topologicalOrder(this.graph).filter((id) => this.selected.has(id));
+    this.preflight(order);
+    const onAbort = (): void => {
+      this.interrupted = true;
+      this.stopNew.abort(new Error('interrupted'));
+      this.killRunning.abort(new Error('interrupted'));
+    };
+    if (this.o.signal?.aborted) onAbort();
+    this.o.signal?.addEventListener('abort', onAbort, { once: true });
+    for (const id of order) this.results.set(id, { id, status: 'pending' });
+    this.logger.onEvent({ kind: 'start', pipeline: this.graph.name, nodes: order });
+    try {
+      await Promise.all(order.map((id) => this.execute(id)));
+    } finally {
+      this.o.signal?.removeEventListener('abort', onAbort);
+    }
+    const counts = { pending: 0, ready: 0, running: 0, cached: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+    for (const r of this.results.values()) counts[r.status]++;
+    const failures = [...this.results.values()].filter((r) => r.status === 'failed');
+    const ok = failures.length === 0 && !this.interrupted && counts.cancelled === 0 && counts.skipped === 0;
+    const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures };
+    if (this.o.writeLockFile !== false) summary.lockFile = await this.writeLock();
+    this.logger.onEvent({ kind: 'finish', ok, interrupted: this.interrupted });
+    return summary;
+  }
+
+  private async writeLock(): Promise<string> {
+    const path = lockFilePath(this.graph.file);
+    const finished = new Map<string, LockedNode>();
+    for (const r of this.results.values()) {
+      if ((r.status === 'cached' || r.status === 'succeeded') && r.key && r.components && r.outputs) {
+        const outputs: Record<string, string> = {};
+        for (const [port, o] of Object.entries(r.outputs)) outputs[port] = o.digest;
+        finished.set(r.id, { key: r.key, components: r.components, outputs });
+      }
+    }
+    await updatePipelineLock(path, this.graph.name, new Set(this.graph.nodes.keys()), finished);
+    return path;
+  }
+
+  private transition(id: string, status: NodeStatus, extra: Partial<NodeResult> & { worker?: boolean } = {}): NodeResult {
+    const prev = this.results.get(id) ?? { id, status: 'pending' as NodeStatus };
+    const { worker, ...rest } = extra;
+    const next: NodeResult = { ...prev, ...rest, status };
+    this.results.set(id, next);
+    this.logger.onEvent({
+      kind: 'status',
+      node: id,
+      status,
+      previous: prev.status,
+      ...(next.message !== undefined && (status === 'failed' || status === 'skipped' || status === 'cancelled') ? { message: next.message } : {}),
+      ...(next.logFile !== undefined && (status === 'failed' || status === 'succeeded' || status === 'running') ? { logFile: next.logFile } : {}),
+      ...(next.durationMs !== undefined && FINAL_STATUSES.has(status) ? { durationMs: next.durationMs } : {}),
+      ...(worker !== undefined ? { worker } : {}),
+    });
+    if (status === 'failed' && this.policy !== 'continue') {
+      this.stopNew.abort(new Error(`node ${id} failed`));
+      if (this.policy === 'kill') this.killRunning.abort(new Error(`node ${id} failed`));
+    }
+    return next;
+  }
+
+  private execute(id: string): Promise<NodeResult> {
+    let p = this.executions.get(id);
+    if (!p) {
+      p = this.executeOnce(id);
+      this.executions.set(id, p);
+    }
+    return p;
+  }
+
+  private cancelled(id: string): NodeResult {
+    return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'the run stopped after a failure' });
+  }
+
+  private async executeOnce(id: string): Promise<NodeResult> {
+    const node = this.graph.nodes.get(id) as ResolvedNode;
+    const deps = await Promise.all(dependenciesOf(node).map((d) => this.execute(d)));
+    const bad = deps.find((d) => d.status !== 'cached' && d.status !== 'succeeded');
+    if (bad) {
+      const why = bad.status === 'failed' ? 'failed' : bad.status === 'skipped' ? 'was skipped' : 'was cancelled';
+      if (bad.status === 'cancelled' && this.stopNew.signal.aborted) return this.cancelled(id);
+      return this.transition(id, 'skipped', { message: `upstream ${bad.id} ${why}` });
+    }
+    if (this.stopNew.signal.aborted) return this.cancelled(id);
+    this.transition(id, 'ready');
+    const type = this.typeOf(node);
+    const inputs = inputArtifacts(node, (up) => this.results.get(up)?.outputs);
+    if (!inputs) return this.transition(id, 'failed', { message: `node ${id}: an upstream output it references is missing` });
+    let components: KeyComponents;
+    try {
+      components = await keyComponents(node, type, inputs, this.graph.dir);
+    } catch (e) {
+      return this.transition(id, 'failed', { message: errorMessage(e) });
+    }
+    const key = keyOf(components);
+    const useCache = node.cache && type.cacheable !== false && !this.forced.has(id);
+    const started = Date.now();
+
+    if (useCache) {
+      const hit = await this.tryHit(node, type, key, components, started);
+      if (hit) return hit;
+    }
+    try {
+      return await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache));
+    } catch (e) {
+      if (this.stopNew.signal.aborted && !(e instanceof Error && e.name === 'NodeError')) return this.cancelled(id);
+      return this.transition(id, 'failed', { message: errorMessage(e) });
+    }
+  }
+
+  /** Apply a cache hit if there is one: restore outputs, materialize, mark cached. */
+  private async tryHit(node: ResolvedNode, type: NodeType<never>, key: string, components: KeyComponents, started: number): Promise<NodeResult | undefined> {
+    const hit = await this.cache.get(key);
+    if (!hit || !(await hit.apply())) return undefined;
+    const outputs = hit.record.outputs;
+    try {
+      await this.afterOutputs(node, type, outputs);
+    } catch (e) {
+      return this.transition(node.id, 'failed', { key, components, message: errorMessage(e) });
+    }
+    return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type) });
+  }
+
+  private resultsOf(node: ResolvedNode, type: NodeType<never>): { resultsDir?: string } {
+    return Object.values(type.outputs).some((d) => d.publish)
+      ? { resultsDir: resolve(this.o.resultsDir ?? 'results', this.graph.name, node.id) }
+      : {};
+  }
+
+  /** Restore a hit's outputs to where the node would have put them, and publish results. */
+  private async afterOutputs(node: ResolvedNode, type: NodeType<never>, outputs: Record<string, OutputRecord>, restore = true): Promise<void> {
+    if (restore && type.restore) {
+      const ctx: RestoreContext = {
+        nodeId: node.id,
+        pipelineDir: this.graph.dir,
+        signal: this.killRunning.signal,
+        getBytes: (ref) => this.cache.getBytes(ref.$blob),
+        blobPath: (ref) => this.cache.blobPath(ref.$blob),
+      };
+      const manifests: Record<string, unknown> = {};
+      for (const [port, o] of Object.entries(outputs)) manifests[port] = o.manifest;
+      await type.restore(ctx, node.params as never, manifests);
+    }
+    await materializePublished(type, outputs, resolve(this.o.resultsDir ?? 'results'), this.graph.name, node.id, (d) =>
+      this.cache.blobPath(d),
+    );
+  }
+
+  private async runWithSlots(
+    node: ResolvedNode,
+    type: NodeType<never>,
+    key: string,
+    components: KeyComponents,
+    inputs: Job['inputs'],
+    useCache: boolean,
+  ): Promise<NodeResult> {
+    const id = node.id;
+    if (this.stopNew.signal.aborted) return this.cancelled(id);
+    const grant = await this.pools.acquire(node.resources, this.stopNew.signal);
+    try {
+      const lock = await this.cache.lock(key, this.stopNew.signal);
+      try {
+        const started = Date.now();
+        // Another run may have finished this key while we waited for the lock.
+        if (useCache) {
+          const hit = await this.tryHit(node, type, key, components, started);
+          if (hit) return hit;
+        }
+        if (this.stopNew.signal.aborted) return this.cancelled(id);
+        const logFile = this.cache.logPath(`${id}.${key.slice(0, 12)}`);
+        const worker = (this.o.workerFor ?? defaultWorkerFor)(node, type);
+        this.transition(id, 'running', { key, components, logFile, worker });
+        const job: Job = {
+          format: 1,
+          nodeId: id,
+          type: node.type,
+          params: node.params,
+          inputs,
+          key,
+          components,
+          backend: this.o.backend ?? 'auto',
+          pipelineDir: this.graph.dir,
+          logFile,
+        };
+        const onProgress = (progress: { done: number; total: number; message?: string }): void =>
+          this.logger.onEvent({ kind: 'progress', node: id, progress });
+        const onLog = (line: string): void => this.logger.onEvent({ kind: 'log', node: id, line });
+        let record;
+        try {
+          if (worker) {
+            const env: Record<string, string> = {};
+            for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v;
+            if (grant.slots.gpu) env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
+            record = await runInWorker(job, {
+              cache: this.cache,
+              cliMain: this.o.cliMain ?? cliMainPath,
+              signal: this.killRunning.signal,
+              env,
+              onProgress,
+              onLog,
+            });
+          } else {
+            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog });
+          }
+        } catch (e) {
+          if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });
+          return this.transition(id, 'failed', { message: errorMessage(e), durationMs: Date.now() - started });
+        }
+        await this.afterOutputs(node, type, record.outputs, false);
+        return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type) });
+      } finally {
+        await lock.release();
+      }
+    } finally {
+      grant.release();
+    }
+  }
+}
+
+function defaultWorkerFor(node: ResolvedNode, type: NodeType<never>): boolean {
+  return type.worker === true || (node.resources.gpu ?? 0) > 0;
+}

@@ -1,0 +1,194 @@
+/**
+ * The filesystem cache (default `cache/` of the cwd, or `--cache-dir`):
+ *   objects/ab/cdef...   immutable blobs named by the sha256 of their bytes
+ *   index/<key>          a node's IndexRecord (JSON)
+ *   memo/<digest>        ctx.memo values, {key, value}
+ *   locks/<name>.lock    per-key and per-memo locks
+ *   logs/<name>.log      live logs of running nodes (the finished log is also stored as a blob)
+ *   tmp/                 per-execution scratch directories
+ * Every write is temp file + fsync + rename; a hit touches the index file's mtime so that
+ * `cache gc --keep-days` keeps what was used recently.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat, utimes, copyFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BlobRef } from '../nodes/types.js';
+import { fsyncDir, writeFileAtomic } from './atomic-write.js';
+import type { Cache, CacheHit, IndexRecord, Lock } from './cache.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { acquireFileLock } from './fs-lock.js';
+import { collectObjectDigests } from './refs.js';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export class FsCache implements Cache {
+  readonly dir: string;
+  readonly description: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.description = this.dir;
+  }
+
+  objectPath(digest: string): string {
+    if (!HEX64.test(digest)) throw new Error(`cache: not an object digest: ${digest}`);
+    return join(this.dir, 'objects', digest.slice(0, 2), digest.slice(2));
+  }
+
+  indexPath(key: string): string {
+    if (!HEX64.test(key)) throw new Error(`cache: not a key: ${key}`);
+    return join(this.dir, 'index', key);
+  }
+
+  memoPath(memoKey: string): string {
+    return join(this.dir, 'memo', memoKey);
+  }
+
+  blobPath(digest: string): string {
+    return this.objectPath(digest);
+  }
+
+  async hasObject(digest: string): Promise<boolean> {
+    try {
+      await stat(this.objectPath(digest));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<BlobRef> {
+    const digest = sha256Hex(bytes);
+    const ref: BlobRef = { $blob: digest, size: bytes.length };
+    if (await this.hasObject(digest)) return ref;
+    await writeFileAtomic(this.objectPath(digest), bytes);
+    return ref;
+  }
+
+  async putFile(path: string): Promise<BlobRef> {
+    // Hash the copy, not the source, so a file changing under us cannot be stored under a
+    // digest that does not match the stored bytes.
+    const staging = join(this.dir, 'objects', `${'.tmp-'}put-${process.pid}-${randomBytes(6).toString('hex')}`);
+    await mkdir(join(this.dir, 'objects'), { recursive: true });
+    try {
+      await copyFile(path, staging);
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of createReadStream(staging)) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+      const digest = hash.digest('hex');
+      const target = this.objectPath(digest);
+      if (!(await this.hasObject(digest))) {
+        const fh = await open(staging, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await mkdir(join(target, '..'), { recursive: true });
+        await rename(staging, target);
+        await fsyncDir(join(target, '..'));
+      }
+      return { $blob: digest, size };
+    } finally {
+      await rm(staging, { force: true });
+    }
+  }
+
+  async getBytes(digest: string): Promise<Uint8Array> {
+    try {
+      return await readFile(this.objectPath(digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`cache: object ${digest} is missing from ${this.dir}`, { cause: e });
+      throw e;
+    }
+  }
+
+  async readIndex(key: string): Promise<IndexRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.indexPath(key), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      const record = JSON.parse(text) as IndexRecord;
+      return record.format === 1 && record.key === key ? record : undefined;
+    } catch {
+      return undefined; // unreadable entries are misses; `cache verify` reports them
+    }
+  }
+
+  async get(key: string): Promise<CacheHit | undefined> {
+    const record = await this.readIndex(key);
+    if (!record) return undefined;
+    return {
+      record,
+      apply: async () => {
+        for (const digest of referencedObjects(record)) {
+          if (!(await this.hasObject(digest))) return false;
+        }
+        const now = new Date();
+        await utimes(this.indexPath(key), now, now).catch(() => undefined);
+        return true;
+      },
+    };
+  }
+
+  async set(key: string, record: IndexRecord): Promise<boolean> {
+    for (const digest of referencedObjects(record)) {
+      if (!(await this.hasObject(digest))) return false;
+    }
+    await writeFileAtomic(this.indexPath(key), JSON.stringify(record));
+    return true;
+  }
+
+  async getMemo(memoKey: string): Promise<{ value: unknown } | undefined> {
+    try {
+      const path = this.memoPath(memoKey);
+      const entry = JSON.parse(await readFile(path, 'utf8')) as { value: unknown };
+      for (const digest of collectObjectDigests(entry.value)) {
+        if (!(await this.hasObject(digest))) return undefined;
+      }
+      const now = new Date();
+      await utimes(path, now, now).catch(() => undefined);
+      return { value: entry.value };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async setMemo(memoKey: string, value: unknown): Promise<boolean> {
+    for (const digest of collectObjectDigests(value)) {
+      if (!(await this.hasObject(digest))) return false;
+    }
+    await writeFileAtomic(this.memoPath(memoKey), canonicalJson({ value }));
+    return true;
+  }
+
+  lock(name: string, signal?: AbortSignal): Promise<Lock> {
+    return acquireFileLock(join(this.dir, 'locks', `${name}.lock`), signal ? { signal } : {});
+  }
+
+  logPath(name: string): string {
+    return join(this.dir, 'logs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+  }
+
+  async makeTmpDir(): Promise<string> {
+    await mkdir(join(this.dir, 'tmp'), { recursive: true });
+    return mkdtemp(join(this.dir, 'tmp', 'run-'));
+  }
+}
+
+/** Objects an index record needs: every output manifest's refs and the log blob. */
+export function referencedObjects(record: IndexRecord): Set<string> {
+  const out = new Set<string>();
+  for (const o of Object.values(record.outputs)) collectObjectDigests(o.manifest, out);
+  if (record.log) out.add(record.log.$blob);
+  return out;
+}
+

@@ -1,0 +1,129 @@
+/**
+ * Cross-process exclusive locks as files. The lock file is written in full to a temp file and
+ * then hard-linked into place (link fails with EEXIST when held), so a lock file is never seen
+ * half-written. It records pid, host and a random token; a waiter that finds the holder's pid
+ * dead on this host takes the lock over. Locks still held at process exit are removed then, so
+ * Ctrl-C never leaves a live-looking lock behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tempPathFor } from './atomic-write.js';
+import type { Lock } from './cache.js';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  token: string;
+  since: string;
+}
+
+const held = new Map<string, string>(); // path -> token
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const path of held.keys()) {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(path: string): Promise<{ text: string; owner: LockOwner | undefined } | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    try {
+      return { text, owner: JSON.parse(text) as LockOwner };
+    } catch {
+      return { text, owner: undefined };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function isStale(owner: LockOwner | undefined): boolean {
+  // A lock file we cannot parse was not written by us (we link complete files): treat as stale.
+  if (!owner || typeof owner.pid !== 'number') return true;
+  // Another host's pid cannot be checked from here; wait for it (shared-filesystem caches).
+  if (owner.host !== hostname()) return false;
+  return !pidAlive(owner.pid);
+}
+
+/** Remove a stale lock without ever removing a live one that replaced it meanwhile. */
+async function breakStale(path: string, staleText: string): Promise<void> {
+  const aside = tempPathFor(path) + '.stale';
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => '');
+  if (moved !== staleText) {
+    // Someone took the lock between our read and our rename: put theirs back.
+    await link(aside, path).catch(() => undefined);
+  }
+  await unlink(aside).catch(() => undefined);
+}
+
+export interface LockOptions {
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+export async function acquireFileLock(path: string, options: LockOptions = {}): Promise<Lock> {
+  const poll = options.pollMs ?? 50;
+  const token = randomBytes(8).toString('hex');
+  const owner: LockOwner = { pid: process.pid, host: hostname(), token, since: new Date().toISOString() };
+  await mkdir(dirname(path), { recursive: true });
+  const staged = tempPathFor(path);
+  await writeFile(staged, JSON.stringify(owner));
+  installExitHook();
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      try {
+        await link(staged, path);
+        held.set(path, token);
+        return { release: () => releaseFileLock(path, token) };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const current = await readOwner(path);
+      if (current && isStale(current.owner)) {
+        await breakStale(path, current.text);
+        continue;
+      }
+      await sleep(poll, undefined, options.signal ? { signal: options.signal } : undefined);
+    }
+  } finally {
+    await unlink(staged).catch(() => undefined);
+  }
+}
+
+async function releaseFileLock(path: string, token: string): Promise<void> {
+  if (held.get(path) !== token) return;
+  held.delete(path);
+  const current = await readOwner(path);
+  if (current?.owner?.token === token) await unlink(path).catch(() => undefined);
+}

@@ -1,0 +1,100 @@
+/**
+ * Pure graph helpers over a PipelineGraph (lage `target-graph` style): dependencies of a node,
+ * the closure an `--only` selection needs, and what lies downstream of a node.
+ */
+import { Graph, alg } from '@dagrejs/graphlib';
+import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
+
+/** Upstream node ids of a node: every referenced output plus `needs:`, deduplicated, sorted. */
+export function dependenciesOf(node: ResolvedNode): string[] {
+  const deps = new Set<string>(node.needs);
+  for (const ref of Object.values(node.inputs)) {
+    for (const r of Array.isArray(ref) ? ref : [ref]) deps.add(r.node);
+  }
+  return [...deps].sort();
+}
+
+export function toGraphlib(graph: PipelineGraph): Graph {
+  const g = new Graph({ directed: true });
+  for (const id of graph.nodes.keys()) g.setNode(id);
+  for (const node of graph.nodes.values()) {
+    for (const dep of dependenciesOf(node)) {
+      if (!graph.nodes.has(dep)) throw new Error(`graph: node ${node.id} depends on unknown node ${dep}`);
+      g.setEdge(dep, node.id);
+    }
+  }
+  if (!alg.isAcyclic(g)) throw new Error('graph: the pipeline graph has a cycle');
+  return g;
+}
+
+/** Node ids in a deterministic topological order (ties by id). */
+export function topologicalOrder(graph: PipelineGraph): string[] {
+  const g = toGraphlib(graph);
+  const indegree = new Map<string, number>();
+  for (const id of g.nodes()) indegree.set(id, (g.predecessors(id) ?? []).length);
+  const ready = [...indegree].filter(([, d]) => d === 0).map(([id]) => id).sort();
+  const out: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift() as string;
+    out.push(id);
+    for (const next of (g.successors(id) ?? []).sort()) {
+      const d = (indegree.get(next) ?? 0) - 1;
+      indegree.set(next, d);
+      if (d === 0) {
+        ready.push(next);
+        ready.sort();
+      }
+    }
+  }
+  return out;
+}
+
+/** The selected ids plus everything they need, transitively. */
+export function upstreamClosure(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.has(id)) continue;
+    out.add(id);
+    const node = graph.nodes.get(id);
+    if (node) stack.push(...dependenciesOf(node));
+  }
+  return out;
+}
+
+/** Every node downstream of the given ones (not including them). */
+export function downstreamOf(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
+  const g = toGraphlib(graph);
+  const out = new Set<string>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const next of g.successors(id) ?? []) {
+      if (!out.has(next)) {
+        out.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolve `--only` / `--force` names: an exact node id, or a group (the id as written before
+ * expansion, e.g. `score` for every `score.*`). Unknown names are returned separately.
+ */
+export function selectNodes(graph: PipelineGraph, names: readonly string[]): { ids: Set<string>; unknown: string[] } {
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  for (const name of names) {
+    if (graph.nodes.has(name)) {
+      ids.add(name);
+      continue;
+    }
+    const group = [...graph.nodes.values()].filter((n) => n.group === name).map((n) => n.id);
+    if (group.length === 0) unknown.push(name);
+    for (const id of group) ids.add(id);
+  }
+  return { ids, unknown };
+}

@@ -1,0 +1,37 @@
+/**
+ * A planned node, complete enough to run anywhere that sees the cache: in process, in a worker
+ * subprocess (`layerfuse run-node job.json`), and later as a Slurm job.
+ */
+import type { KeyComponents } from './key.js';
+import type { InputArtifacts } from './components.js';
+
+export interface Job {
+  format: 1;
+  nodeId: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: InputArtifacts;
+  key: string;
+  components: KeyComponents;
+  backend: string;
+  pipelineDir: string;
+  /** Where the live log goes (the finished log is also stored as a blob in the record). */
+  logFile: string;
+}
+
+export function parseJob(text: string, file: string): Job {
+  let job: Job;
+  try {
+    job = JSON.parse(text) as Job;
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const missing = (['nodeId', 'type', 'params', 'inputs', 'key', 'components', 'pipelineDir', 'logFile'] as const).filter(
+    (k) => job[k] === undefined,
+  );
+  if (job.format !== 1 || missing.length > 0) {
+    throw new Error(`${file}: not a layerfuse job (format ${String(job.format)}; missing ${missing.join(', ') || 'nothing'})`);
+  }
+  job.backend ??= 'auto';
+  return job;
+}

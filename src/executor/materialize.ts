@@ -1,0 +1,101 @@
+/**
+ * Writing FilesManifests out of the store: published output ports into
+ * `results/<pipeline>/<node id>/` on every run, and files restored to their paths on a hit.
+ * A file whose bytes already match is left alone, so a warm rerun rewrites nothing.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FilesManifest, NodeType } from '../nodes/types.js';
+import { copyFileAtomic } from './atomic-write.js';
+import type { OutputRecord } from './cache.js';
+import { isBlobRef } from './refs.js';
+
+export function isFilesManifest(m: unknown): m is FilesManifest {
+  if (typeof m !== 'object' || m === null) return false;
+  const files = (m as { files?: unknown }).files;
+  return typeof files === 'object' && files !== null && Object.values(files).every(isBlobRef);
+}
+
+async function sameContent(path: string, digest: string, size: number): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size !== size) return false;
+  } catch {
+    return false;
+  }
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex') === digest;
+}
+
+/**
+ * Write every file of a FilesManifest under `baseDir` (keys are relative paths). Returns the
+ * number of files actually (re)written.
+ */
+export async function writeFilesManifest(m: FilesManifest, baseDir: string, blobPath: (digest: string) => string): Promise<number> {
+  let written = 0;
+  for (const [rel, ref] of Object.entries(m.files)) {
+    const target = resolve(baseDir, rel);
+    if (await sameContent(target, ref.$blob, ref.size)) continue;
+    await mkdir(dirname(target), { recursive: true });
+    // Objects are read-only in spirit; copies given to users must be writable.
+    await copyFileAtomic(blobPath(ref.$blob), target);
+    await chmod(target, 0o644).catch(() => undefined);
+    written++;
+  }
+  return written;
+}
+
+function insideDir(dir: string, path: string): boolean {
+  const r = relative(dir, path);
+  return r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r);
+}
+
+/**
+ * Materialize a node's published ports into `<resultsDir>/<pipeline>/<node id>/` (one port:
+ * its files directly there; several: one subfolder per port). Stale files from an earlier run
+ * are removed so the folder is exactly the outputs.
+ */
+export async function materializePublished(
+  type: NodeType<never>,
+  outputs: Record<string, OutputRecord>,
+  resultsDir: string,
+  pipeline: string,
+  nodeId: string,
+  blobPath: (digest: string) => string,
+): Promise<string | undefined> {
+  const ports = Object.entries(type.outputs).filter(([, d]) => d.publish);
+  if (ports.length === 0) return undefined;
+  const nodeDir = join(resultsDir, pipeline, nodeId);
+  if (!insideDir(resultsDir, nodeDir)) throw new Error(`results: node id ${nodeId} escapes ${resultsDir}`);
+  const wanted = new Set<string>();
+  for (const [port] of ports) {
+    const m = outputs[port]?.manifest;
+    if (!isFilesManifest(m)) throw new Error(`node ${nodeId}: published port '${port}' does not hold a files manifest`);
+    const dir = ports.length === 1 ? nodeDir : join(nodeDir, port);
+    for (const rel of Object.keys(m.files)) {
+      const target = resolve(dir, rel);
+      if (!insideDir(nodeDir, target)) throw new Error(`node ${nodeId}: published file '${rel}' escapes ${nodeDir}`);
+      wanted.add(target);
+    }
+    await writeFilesManifest(m, dir, blobPath);
+  }
+  await removeExtra(nodeDir, wanted);
+  return nodeDir;
+}
+
+async function removeExtra(dir: string, wanted: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await removeExtra(p, wanted);
+    else if (!wanted.has(p)) await rm(p, { force: true });
+  }
+}

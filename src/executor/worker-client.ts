@@ -1,0 +1,125 @@
+/**
+ * Running a job in a worker subprocess: `node <cli main> run-node <job.json> --cache-dir D
+ * --locked` through execa, with IPC carrying progress, log lines and the outcome. The worker
+ * runs in its own process group so that stopping it (Ctrl-C, `kill` policy) also stops whatever
+ * it started. The parent holds the key's lock; the worker writes the index record itself, so
+ * the same command works by hand and as a cluster job.
+ */
+import { appendFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import type { Progress } from '../nodes/types.js';
+import type { Cache, IndexRecord } from './cache.js';
+import type { Job } from './job.js';
+
+/** Messages a worker sends its parent. */
+export type WorkerMessage =
+  | { kind: 'progress'; progress: Progress }
+  | { kind: 'log'; line: string }
+  | { kind: 'result'; key: string }
+  | { kind: 'error'; message: string; name: string };
+
+export interface WorkerOptions {
+  cache: Cache;
+  cliMain: string;
+  signal: AbortSignal;
+  env: Record<string, string>;
+  onProgress?: (p: Progress) => void;
+  onLog?: (line: string) => void;
+  onSpawn?: (pid: number) => void;
+}
+
+/** Grace between SIGTERM and SIGKILL when stopping a worker's process group. */
+const KILL_GRACE_MS = 3000;
+
+/**
+ * Loads the CLI's `main` by URL inside `-e` rather than running the file directly: argv[1] is
+ * then `run-node`, so this works whether or not main.js runs itself when executed.
+ */
+export function cliEntryArgs(cliMain: string, args: string[]): string[] {
+  const script = `const { main } = await import(${JSON.stringify(pathToFileURL(cliMain).href)}); process.exitCode = await main(process.argv.slice(1));`;
+  return ['--input-type=module', '-e', script, ...args];
+}
+
+export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexRecord> {
+  const dir = o.cache.dir;
+  if (dir === undefined) throw new Error(`node ${job.nodeId}: worker nodes need a cache on disk (--cache-dir)`);
+  o.signal.throwIfAborted();
+  const scratch = await o.cache.makeTmpDir();
+  const jobFile = join(scratch, 'job.json');
+  await writeFile(jobFile, JSON.stringify(job, null, 2));
+  const child = execa(process.execPath, cliEntryArgs(o.cliMain, ['run-node', jobFile, '--cache-dir', dir, '--locked']), {
+    ipc: true,
+    env: o.env,
+    detached: true,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    cwd: job.pipelineDir,
+  });
+  if (child.pid !== undefined) o.onSpawn?.(child.pid);
+  const tail: string[] = [];
+  const capture = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    appendFileSync(job.logFile, text);
+    tail.push(...text.split('\n').filter((l) => l.trim() !== ''));
+    if (tail.length > 20) tail.splice(0, tail.length - 20);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    if (child.pid === undefined) return;
+    const group = -child.pid;
+    try {
+      process.kill(group, 'SIGTERM');
+    } catch {
+      return;
+    }
+    killTimer = setTimeout(() => {
+      try {
+        process.kill(group, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  o.signal.addEventListener('abort', stop, { once: true });
+
+  let result: { key: string } | undefined;
+  let failure: { message: string; name: string } | undefined;
+  const messages = (async () => {
+    for await (const raw of child.getEachMessage()) {
+      const m = raw as WorkerMessage;
+      if (m.kind === 'progress') o.onProgress?.(m.progress);
+      else if (m.kind === 'log') o.onLog?.(m.line);
+      else if (m.kind === 'result') result = { key: m.key };
+      else if (m.kind === 'error') failure = { message: m.message, name: m.name };
+    }
+  })();
+  try {
+    const done = await child;
+    await messages.catch(() => undefined);
+    o.signal.throwIfAborted();
+    if (failure) {
+      const err = new Error(failure.message);
+      err.name = failure.name;
+      throw err;
+    }
+    if (done.exitCode !== 0 || !result) {
+      const how = done.signal ? `was killed by ${done.signal}` : `exited with code ${String(done.exitCode)}`;
+      throw new Error(`node ${job.nodeId}: worker ${how}${tail.length ? `; last output:\n  ${tail.slice(-5).join('\n  ')}` : ''}`);
+    }
+    const hit = await o.cache.get(result.key);
+    if (!hit) throw new Error(`node ${job.nodeId}: worker finished but ${o.cache.description} has no record for its key`);
+    return hit.record;
+  } finally {
+    o.signal.removeEventListener('abort', stop);
+    if (killTimer && child.exitCode !== null) clearTimeout(killTimer);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

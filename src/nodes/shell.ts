@@ -1,0 +1,179 @@
+/**
+ * `shell`: run a command through the shell in the pipeline's directory. Declared input files are
+ * hashed into the key (editing one reruns the node); declared output files are stored in the
+ * cache as a FilesManifest and restored to their paths on a cache hit, so a dependent shell
+ * node always finds them. This makes layerfuse a general pipeline tool before any ML node.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
+import { execa } from 'execa';
+import { NodeError, type BlobRef, type FilesManifest, type NodeContext, type NodeType, type RestoreContext } from './types.js';
+
+export interface ShellParams {
+  run: string;
+  inputs?: string[];
+  outputs?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Lines of output quoted in a failure message. */
+const TAIL_LINES = 10;
+const KILL_GRACE_MS = 2000;
+
+function normalizeRel(nodeId: string, path: string, what: string): string {
+  if (isAbsolute(path)) throw new NodeError(`node ${nodeId}: ${what} '${path}' must be relative to the pipeline's directory`);
+  return posix.normalize(path.replace(/\\/g, '/'));
+}
+
+async function listFiles(dir: string, rel: string, out: string[]): Promise<void> {
+  for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const child = `${rel}/${e.name}`;
+    if (e.isDirectory()) await listFiles(dir, child, out);
+    else if (e.isFile()) out.push(child);
+  }
+}
+
+async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
+  const cwd = resolve(ctx.pipelineDir, p.cwd ?? '.');
+  ctx.log(`$ ${p.run}`);
+  // Own process group, so stopping the node stops everything the command started.
+  const child = execa(p.run, {
+    shell: true,
+    cwd,
+    env: p.env ?? {},
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+  });
+  const tail: string[] = [];
+  const onData = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
+    tail.push(...text.split('\n').filter((l) => l !== ''));
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const kill = (): void => {
+    if (child.pid === undefined) return;
+    const group = -child.pid;
+    try {
+      process.kill(group, 'SIGTERM');
+    } catch {
+      return;
+    }
+    setTimeout(() => {
+      try {
+        process.kill(group, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, KILL_GRACE_MS).unref();
+  };
+  ctx.signal.addEventListener('abort', kill, { once: true });
+  try {
+    const r = await child;
+    ctx.signal.throwIfAborted();
+    if (r.exitCode !== 0) {
+      const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${String(r.exitCode)}`;
+      const last = tail.length > 0 ? `; last output:\n  ${tail.join('\n  ')}` : ' with no output';
+      throw new NodeError(`node ${ctx.nodeId}: command ${how}${last}`);
+    }
+  } finally {
+    ctx.signal.removeEventListener('abort', kill);
+  }
+}
+
+async function sameContent(path: string, ref: BlobRef): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size !== ref.size) return false;
+  } catch {
+    return false;
+  }
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex') === ref.$blob;
+}
+
+async function restoreFiles(ctx: RestoreContext, m: FilesManifest): Promise<void> {
+  for (const [rel, ref] of Object.entries(m.files)) {
+    const target = resolve(ctx.pipelineDir, rel);
+    if (await sameContent(target, ref)) continue;
+    await mkdir(dirname(target), { recursive: true });
+    // Copy then rename, so a reader never sees half a file.
+    const tmp = `${target}.layerfuse-${process.pid}.tmp`;
+    await copyFile(ctx.blobPath(ref), tmp);
+    await chmod(tmp, 0o644).catch(() => undefined);
+    await rename(tmp, target);
+  }
+}
+
+export const shellNode: NodeType<ShellParams> = {
+  type: 'shell',
+  version: 1,
+  description: 'Run a shell command in the pipeline directory; declared input files join the key, declared outputs are cached and restored.',
+  params: {
+    run: { type: 'string', description: 'The command, run by the shell in the pipeline directory (or `cwd`).' },
+    inputs: {
+      type: 'array',
+      items: { type: 'string' },
+      default: [],
+      description: 'Files the command reads (paths or globs with *, ?, ** relative to the pipeline directory); their content is part of the key.',
+    },
+    outputs: {
+      type: 'array',
+      items: { type: 'string' },
+      default: [],
+      description: 'Files or folders the command writes (relative to the pipeline directory); stored in the cache and restored on a hit.',
+    },
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'Extra environment variables for the command (part of the key).',
+    },
+    cwd: { type: 'string', description: 'Directory to run in, relative to the pipeline directory (default: the pipeline directory).' },
+  },
+  required: ['run'],
+  inputs: {
+    after: { type: 'any', many: true, optional: true, description: 'Nodes to run first; their declared output files are in place before this command runs.' },
+    data: { type: 'any', many: true, optional: true, description: 'Same as `after`, for nodes whose outputs this command reads.' },
+  },
+  outputs: {
+    files: { type: 'files', description: 'The declared output files, keyed by path relative to the pipeline directory.' },
+  },
+  inputFiles: (p) => p.inputs ?? [],
+
+  async run(ctx, p) {
+    const outputs = (p.outputs ?? []).map((o) => normalizeRel(ctx.nodeId, o, 'output'));
+    // A stale output from an earlier run must not pass for this run's result.
+    for (const rel of outputs) await rm(resolve(ctx.pipelineDir, rel), { recursive: true, force: true });
+    await runCommand(ctx, p);
+    const files: Record<string, BlobRef> = {};
+    for (const rel of outputs) {
+      const abs = resolve(ctx.pipelineDir, rel);
+      let st;
+      try {
+        st = await stat(abs);
+      } catch {
+        throw new NodeError(`node ${ctx.nodeId}: the command succeeded but did not write its declared output '${rel}'`);
+      }
+      const paths: string[] = [];
+      if (st.isDirectory()) await listFiles(resolve(ctx.pipelineDir), rel, paths);
+      else paths.push(rel);
+      for (const f of paths.sort()) files[f] = await ctx.putFile(resolve(ctx.pipelineDir, f));
+    }
+    const manifest: FilesManifest = { files };
+    return { files: manifest };
+  },
+
+  async restore(ctx, _p, outputs) {
+    await restoreFiles(ctx, outputs.files as FilesManifest);
+  },
+};
+
+export const shellNodes: ReadonlyArray<NodeType<never>> = [shellNode as unknown as NodeType<never>];
