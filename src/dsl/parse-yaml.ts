@@ -1,0 +1,79 @@
+/**
+ * Stage 1: text -> `yaml` Document with positions, plus every syntax problem as a diagnostic.
+ *
+ * One YAML pitfall gets its own explanation: `${...}` is a plain scalar in block style, but
+ * inside a flow collection (`[...]`, `{...}`) YAML reads `{` as the start of a map, so
+ * `[${a}]` parses as `[{"$": {"a": null}}]` with cryptic errors. We find each such reference
+ * with yaml's lexer (a plain scalar ending in `$` directly followed by `{`), report it with the
+ * quoted form to write instead, and drop yaml's own errors on those lines (they are its echoes).
+ */
+import { Lexer, parseDocument, type Document } from 'yaml';
+import { Diagnostics } from './diagnostics.js';
+import type { SourceFile } from './source.js';
+
+/** Lexer control tokens take no room in the source text. */
+const CONTROL = new Set(['\x02', '\x18', '\x1f']);
+
+interface FlowRef {
+  start: number;
+  end: number;
+  /** The whole unquoted scalar the reference sits in, e.g. `score/${item}`. */
+  scalar: string;
+}
+
+function unquotedFlowRefs(text: string): FlowRef[] {
+  const found: FlowRef[] = [];
+  let offset = 0;
+  let prev: { token: string; at: number } | undefined;
+  let prevWasScalarStart = false;
+  let scalarStart = false;
+  for (const token of new Lexer().lex(text)) {
+    if (CONTROL.has(token)) {
+      scalarStart = token === '\x1f';
+      continue;
+    }
+    if (token === '{' && prev && prevWasScalarStart && prev.token.endsWith('$') && prev.at + prev.token.length === offset) {
+      const start = offset - 1;
+      const close = text.indexOf('}', offset);
+      const end = close === -1 ? offset + 1 : close + 1;
+      // The value to quote runs from the scalar's start to the next flow indicator or line end.
+      const stop = /[,\]\n]|\}/g;
+      stop.lastIndex = end;
+      const m = stop.exec(text);
+      const valueEnd = m ? m.index : text.length;
+      found.push({ start, end, scalar: text.slice(prev.at, valueEnd).trim() });
+    }
+    prev = { token, at: offset };
+    prevWasScalarStart = scalarStart;
+    scalarStart = false;
+    offset += token.length;
+  }
+  return found;
+}
+
+export interface Parsed {
+  doc: Document.Parsed;
+  ok: boolean;
+}
+
+export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
+  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  const flowRefs = unquotedFlowRefs(src.text);
+  const echoLines = new Set<number>();
+  for (const r of flowRefs) {
+    const loc = src.range(r.start, r.end);
+    echoLines.add(loc.range!.start.line);
+    const ref = src.text.slice(r.start, r.end);
+    diags.error(
+      `unquoted \`${ref}\` inside a flow collection ([...] or {...}): YAML reads \`{\` as the start of a map; quote it: "${r.scalar}"`,
+      loc,
+    );
+  }
+  for (const e of doc.errors) {
+    const loc = src.range(e.pos[0], e.pos[1]);
+    if (echoLines.has(loc.range!.start.line)) continue;
+    const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key: YAML map keys must be unique' : `YAML: ${e.message.split('\n')[0]}`;
+    diags.error(message, loc);
+  }
+  return { doc, ok: doc.errors.length === 0 && flowRefs.length === 0 };
+}

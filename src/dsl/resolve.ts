@@ -1,0 +1,313 @@
+/**
+ * Stage 4: each instance -> a typed node. Substitutes params/item/matrix into `uses`, `with`,
+ * `needs` and `resources`; looks the type up in schemas/; splits `with` into params (plain
+ * values, checked with the type's compiled schema, defaults filled) and inputs (node
+ * references); then, once every instance's type is known, resolves references to node ids and
+ * ports and checks port types.
+ */
+import type { Document, Node } from 'yaml';
+import { describeValue, translateAjvErrors } from './ajv-errors.js';
+import { didYouMean } from './did-you-mean.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { Instance } from './expand.js';
+import { classify, containsNodeRef, NodeRef } from './references.js';
+import type { NodeTypeInfo, PortInfo, SchemaStore } from './schema-store.js';
+import type { SourceFile } from './source.js';
+import type { Substituter } from './substitute.js';
+import type { InputRef, Location } from './types.js';
+import { deref, locate, mapPairs, seqItems } from './yaml-nav.js';
+
+export interface Prepared {
+  inst: Instance;
+  type?: NodeTypeInfo;
+  params: Record<string, unknown>;
+  /** Port name -> the references given, and whether a list (or glob) was written. */
+  inputs: Map<string, { refs: NodeRef[]; list: boolean; loc: Location }>;
+  needs: NodeRef[];
+  resources: Record<string, number>;
+  cache: boolean;
+  /** Something failed; the node is reported and never reaches the graph. */
+  broken: boolean;
+}
+
+export interface Edge {
+  from: string;
+  to: string;
+  loc: Location;
+  /** `reads` (an input) or `needs` (ordering only), for the cycle trail. */
+  kind: 'reads' | 'needs';
+}
+
+function label(p: Prepared): string {
+  return p.type ? `node \`${p.inst.id}\` (${p.type.type})` : `node \`${p.inst.id}\``;
+}
+
+export class Resolver {
+  readonly prepared = new Map<string, Prepared>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly src: SourceFile,
+    private readonly diags: Diagnostics,
+    private readonly sub: Substituter,
+    private readonly store: SchemaStore,
+    /** Group id -> its instance ids. */
+    private readonly members: Map<string, string[]>,
+    /** Groups that failed structurally: references into them are not reported again. */
+    private readonly brokenGroups: Set<string>,
+  ) {}
+
+  prepare(inst: Instance): Prepared {
+    const before = this.sub.errors;
+    const f = inst.group.fields;
+    const p: Prepared = { inst, params: {}, inputs: new Map(), needs: [], resources: {}, cache: true, broken: false };
+    this.prepared.set(inst.id, p);
+    const fail = (message: string, loc: Location): void => {
+      p.broken = true;
+      this.diags.error(message, loc);
+    };
+
+    const usesNode = deref(this.doc, f.get('uses')?.value);
+    const uses = this.sub.value(usesNode, inst.scope);
+    if (uses instanceof NodeRef) {
+      fail(`node \`${inst.id}\`: \`uses\` must name a node type, not the node reference \`${uses.raw}\``, this.src.node(usesNode));
+    } else if (typeof uses === 'string') {
+      p.type = this.store.types.get(uses);
+      if (!p.type) fail(`node \`${inst.id}\`: unknown node type \`${uses}\`${didYouMean(uses, this.store.types.keys())}`, this.src.node(usesNode));
+    }
+    const type = p.type;
+    if (type) {
+      this.splitWith(p, type, fail);
+      p.resources = { ...type.resources };
+      p.cache = type.cacheable !== false;
+    }
+
+    const cacheNode = deref(this.doc, f.get('cache')?.value);
+    if (cacheNode && cacheNode.toJS(this.doc) === false) p.cache = false;
+    this.readNeeds(p);
+    this.readResources(p, fail);
+    if (this.sub.errors !== before) p.broken = true;
+    return p;
+  }
+
+  private splitWith(p: Prepared, type: NodeTypeInfo, fail: (m: string, l: Location) => void): void {
+    const inst = p.inst;
+    const withPair = inst.group.fields.get('with');
+    const withNode = deref(this.doc, withPair?.value);
+    const paramProps = type.params.properties ?? {};
+    const known = [...Object.keys(paramProps), ...Object.keys(type.inputs)];
+    const params: Record<string, unknown> = {};
+    for (const [key, pair] of mapPairs(this.doc, withNode)) {
+      const valueNode = deref(this.doc, pair.value);
+      if (key in type.inputs) {
+        const v = this.sub.value(pair.value, inst.scope);
+        this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
+      } else if (key in paramProps) {
+        const v = this.sub.value(pair.value, inst.scope);
+        const ref = containsNodeRef(v);
+        if (ref) {
+          const ports = Object.keys(type.inputs);
+          const hint = ports.length > 0 ? ` (its inputs are ${ports.map((x) => `\`${x}\``).join(', ')})` : ' (it has no inputs)';
+          fail(`${label(p)}: parameter \`${key}\` takes a value, not the node reference \`${ref.raw}\`${hint}`, ref.loc);
+        } else if (v !== undefined) {
+          params[key] = v;
+        }
+      } else {
+        fail(`${label(p)}: unknown key \`${key}\` in \`with\`${didYouMean(key, known)}`, this.src.node(pair.key));
+      }
+    }
+    for (const [name, port] of Object.entries(type.inputs)) {
+      if (!port.optional && !p.inputs.has(name) && !(withNode && mapPairs(this.doc, withNode).has(name))) {
+        fail(`${label(p)}: missing input \`${name}\` (a \`${port.type}\` reference such as \`\${ID}\`)`, this.src.node(withPair?.key ?? inst.group.key));
+      }
+    }
+    const validate = this.store.paramValidator(type.type)!;
+    if (!validate(params)) {
+      const name = (path: Array<string | number>): string => ['with', ...path].join('.');
+      for (const prob of translateAjvErrors(validate.errors ?? [], params, name)) {
+        let message = prob.message;
+        let loc: Location;
+        if (prob.keyword === 'required') {
+          const missing = /`([^`]+)`/.exec(prob.message)?.[1] ?? '?';
+          message = `missing required parameter \`${missing}\``;
+          loc = this.src.node(withPair?.key ?? inst.group.key);
+        } else {
+          loc = this.src.node(locate(this.doc, withNode, prob.path, prob.at).node ?? withPair?.key ?? inst.group.key);
+        }
+        fail(`${label(p)}: ${message}`, loc);
+      }
+    }
+    p.params = params;
+  }
+
+  private readInput(p: Prepared, key: string, port: PortInfo, v: unknown, loc: Location, fail: (m: string, l: Location) => void): void {
+    if (v === undefined) return; // substitution reported it
+    const list = Array.isArray(v);
+    const flat = list ? (v as unknown[]).flat(Infinity) : [v];
+    const refs: NodeRef[] = [];
+    for (const x of flat) {
+      if (x instanceof NodeRef) refs.push(x);
+      else {
+        fail(`${label(p)}: input \`${key}\` takes a reference to another node's output (\`\${ID}\` or \`\${ID.PORT}\`), got ${describeValue(x)}`, loc);
+        return;
+      }
+    }
+    const isList = list || refs.some((r) => r.glob);
+    if (!port.many && (isList || refs.length !== 1)) {
+      fail(`${label(p)}: input \`${key}\` takes one reference, got a list${refs.some((r) => r.glob) ? ' (a glob `${ID.*}` is a list)' : ''}`, loc);
+      return;
+    }
+    if (refs.length === 0) {
+      fail(`${label(p)}: input \`${key}\` got an empty list`, loc);
+      return;
+    }
+    p.inputs.set(key, { refs, list: isList, loc });
+  }
+
+  private readNeeds(p: Prepared): void {
+    const inst = p.inst;
+    const needsNode = deref(this.doc, inst.group.fields.get('needs')?.value);
+    if (!needsNode) return;
+    const elements: Node[] = seqItems(this.doc, needsNode);
+    for (const el of elements.length > 0 ? elements : [needsNode]) {
+      const v = this.sub.value(el, inst.scope);
+      if (v instanceof NodeRef) {
+        p.needs.push(v);
+        continue;
+      }
+      if (typeof v !== 'string') continue;
+      const loc = this.src.node(el);
+      const r = classify(v.trim());
+      if (r.kind === 'node') p.needs.push(new NodeRef(r.target, r.glob, v.trim(), loc));
+      else {
+        p.broken = true;
+        this.diags.error(`node \`${inst.id}\`: \`needs\` entries are node ids or \`ID.*\`, got \`${v}\``, loc);
+      }
+    }
+  }
+
+  private readResources(p: Prepared, fail: (m: string, l: Location) => void): void {
+    const resNode = deref(this.doc, p.inst.group.fields.get('resources')?.value);
+    for (const [name, pair] of mapPairs(this.doc, resNode)) {
+      const v = this.sub.value(pair.value, p.inst.scope);
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+        fail(`node \`${p.inst.id}\`: resource \`${name}\` must be an integer >= 0, got ${describeValue(v)}`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
+        continue;
+      }
+      p.resources[name] = v;
+    }
+  }
+
+  /** All ids and group ids, for "did you mean". */
+  private candidates(): string[] {
+    return [...new Set([...this.prepared.keys(), ...this.members.keys()])];
+  }
+
+  /**
+   * Node ids a reference stands for (one, or a glob's members). Undefined after reporting a
+   * problem, or silently when the target is broken (its own error says why).
+   */
+  private targets(ref: NodeRef): Array<{ node: string; port?: string }> | undefined {
+    if (ref.member !== undefined) return [{ node: ref.member }];
+    if (ref.glob) {
+      const ids = this.members.get(ref.target);
+      if (ids === undefined) {
+        this.diags.error(`no node \`${ref.target}\` for \`${ref.raw}\`${didYouMean(ref.target, this.members.keys())}`, ref.loc);
+        return undefined;
+      }
+      if (ids.length === 0) return undefined; // its expansion failed and was reported
+      return ids.map((node) => ({ node }));
+    }
+    if (this.prepared.has(ref.target)) return [{ node: ref.target }];
+    const dot = ref.target.lastIndexOf('.');
+    if (dot > 0 && this.prepared.has(ref.target.slice(0, dot))) return [{ node: ref.target.slice(0, dot), port: ref.target.slice(dot + 1) }];
+    const groupId = ref.target.split('.')[0]!;
+    if (this.brokenGroups.has(groupId)) return undefined;
+    const ids = this.members.get(ref.target);
+    if (ids && ids.length === 0) return undefined;
+    if (ids && (ids.length > 1 || ids[0] !== ref.target)) {
+      const shown = ids.slice(0, 3).map((i) => `\`${i}\``).join(', ') + (ids.length > 3 ? ', ...' : '');
+      this.diags.error(`\`${ref.target}\` was expanded into ${ids.length} node${ids.length === 1 ? '' : 's'} (${shown}): refer to one of them, or to all with \`\${${ref.target}.*}\``, ref.loc);
+      return undefined;
+    }
+    if ((this.members.get(groupId) ?? [ref.target]).length === 0) return undefined;
+    this.diags.error(`no node \`${ref.target}\`${didYouMean(ref.target, this.candidates())}`, ref.loc);
+    return undefined;
+  }
+
+  private outputPort(target: Prepared, port: string | undefined, ref: NodeRef): { port: string; info: PortInfo } | undefined {
+    const type = target.type;
+    if (!type) return undefined;
+    const names = Object.keys(type.outputs);
+    if (port === undefined) {
+      const first = names[0];
+      if (first === undefined) {
+        this.diags.error(`node \`${target.inst.id}\` (${type.type}) has no outputs to refer to (\`${ref.raw}\`)`, ref.loc);
+        return undefined;
+      }
+      return { port: first, info: type.outputs[first]! };
+    }
+    const info = type.outputs[port];
+    if (!info) {
+      const list = names.length > 0 ? `; its outputs: ${names.map((n) => `\`${n}\``).join(', ')}` : '; it has no outputs';
+      this.diags.error(`node \`${target.inst.id}\` (${type.type}) has no output \`${port}\`${list}${didYouMean(port, names)}`, ref.loc);
+      return undefined;
+    }
+    return { port, info };
+  }
+
+  /** Resolve every prepared node's references; returns the input refs and the edges. */
+  link(p: Prepared): { inputs: Record<string, InputRef | InputRef[]>; needs: string[]; edges: Edge[] } {
+    const inputs: Record<string, InputRef | InputRef[]> = {};
+    const edges: Edge[] = [];
+    const type = p.type;
+    for (const [name, given] of p.inputs) {
+      const decl = type!.inputs[name]!;
+      const resolved: InputRef[] = [];
+      for (const ref of given.refs) {
+        const ts = this.targets(ref);
+        if (!ts) {
+          p.broken = true;
+          continue;
+        }
+        for (const t of ts) {
+          const target = this.prepared.get(t.node);
+          if (!target || (target.broken && !target.type)) {
+            p.broken = true;
+            continue;
+          }
+          const out = this.outputPort(target, t.port, ref);
+          if (!out) {
+            p.broken = true;
+            continue;
+          }
+          if (out.info.type !== decl.type && out.info.type !== 'any' && decl.type !== 'any') {
+            p.broken = true;
+            this.diags.error(
+              `${label(p)}: input \`${name}\` takes \`${decl.type}\`, but \`${ref.raw}\` is \`${out.info.type}\` (output \`${out.port}\` of \`${t.node}\`)`,
+              ref.loc,
+            );
+            continue;
+          }
+          resolved.push({ node: t.node, port: out.port });
+          edges.push({ from: t.node, to: p.inst.id, loc: ref.loc, kind: 'reads' });
+        }
+      }
+      inputs[name] = decl.many ? resolved : resolved[0]!;
+    }
+    const needs: string[] = [];
+    for (const ref of p.needs) {
+      const ts = this.targets(ref);
+      if (!ts) {
+        p.broken = true;
+        continue;
+      }
+      for (const t of ts) {
+        if (!needs.includes(t.node)) needs.push(t.node);
+        edges.push({ from: t.node, to: p.inst.id, loc: ref.loc, kind: 'needs' });
+      }
+    }
+    return { inputs, needs, edges };
+  }
+}

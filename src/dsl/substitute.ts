@@ -1,0 +1,141 @@
+/**
+ * Turns a `yaml` value node into plain data with `${params.x}`, `${item}` and `${matrix.axis}`
+ * substituted, keeping node references as NodeRef markers (they become edges once every
+ * expanded id is known). A string that is exactly one reference takes the value's own type; a
+ * reference inside longer text is interpolated as text, which only scalars can be.
+ */
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+import type { Diagnostics } from './diagnostics.js';
+import { classify, NodeRef, scan, type RefToken } from './references.js';
+import type { SourceFile } from './source.js';
+import type { Location } from './types.js';
+import { deref, keyString } from './yaml-nav.js';
+
+/** One value a foreach or matrix axis ranges over: plain data or a NodeRef. */
+export interface Item {
+  value: unknown;
+  /** The readable id suffix (`weight-entropy`, `fuse`, `0.001`). */
+  slug: string;
+  loc: Location;
+}
+
+export interface Scope {
+  params: Record<string, unknown>;
+  item?: Item;
+  matrix?: Map<string, Item>;
+  /** Why `${item}`/`${matrix.x}` are unavailable here, for the message. */
+  where: string;
+}
+
+function clone<T>(v: T): T {
+  return v !== null && typeof v === 'object' && !(v instanceof NodeRef) ? structuredClone(v) : v;
+}
+
+function reach(v: unknown, path: string[]): { ok: true; value: unknown } | { ok: false; at: string; keys: string[] } {
+  let cur = v;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || cur instanceof NodeRef || !(seg in cur)) {
+      const keys = cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !(cur instanceof NodeRef) ? Object.keys(cur) : [];
+      return { ok: false, at: path.slice(0, i + 1).join('.'), keys };
+    }
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return { ok: true, value: cur };
+}
+
+export class Substituter {
+  /** Number of errors reported; callers compare before/after to know whether a value is sound. */
+  errors = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly src: SourceFile,
+    private readonly diags: Diagnostics,
+  ) {}
+
+  private fail(message: string, loc: Location): undefined {
+    this.errors++;
+    this.diags.error(message, loc);
+    return undefined;
+  }
+
+  /** The value of one reference, or undefined after reporting why not. */
+  private resolve(tok: RefToken, scope: Scope, loc: Location): unknown {
+    const ref = classify(tok.text);
+    switch (ref.kind) {
+      case 'invalid':
+        return this.fail(`invalid reference \`${tok.raw}\`: ${ref.why}`, loc);
+      case 'param': {
+        if (!(ref.name in scope.params)) {
+          return this.fail(`no param \`${ref.name}\`${didYouMean(ref.name, Object.keys(scope.params))}`, loc);
+        }
+        const r = reach(scope.params[ref.name], ref.path);
+        if (!r.ok) return this.fail(`param \`${ref.name}\` has no key \`${r.at}\`${didYouMean(r.at.split('.').pop()!, r.keys)}`, loc);
+        return clone(r.value);
+      }
+      case 'item': {
+        if (!scope.item) return this.fail(`\`${tok.raw}\` is only defined in a node with \`foreach\`${scope.where}`, loc);
+        const r = reach(scope.item.value, ref.path);
+        if (!r.ok) return this.fail(`the foreach item has no key \`${r.at.replace(/^/, '')}\`${didYouMean(r.at.split('.').pop()!, r.keys)}`, loc);
+        return clone(r.value);
+      }
+      case 'matrix': {
+        if (!scope.matrix) return this.fail(`\`${tok.raw}\` is only defined in a node with \`matrix\`${scope.where}`, loc);
+        const it = scope.matrix.get(ref.axis);
+        if (!it) return this.fail(`no matrix axis \`${ref.axis}\`${didYouMean(ref.axis, scope.matrix.keys())}`, loc);
+        return clone(it.value);
+      }
+      case 'node':
+        return new NodeRef(ref.target, ref.glob, tok.raw, loc);
+    }
+  }
+
+  /** Substitute inside one string found at `node` (for locations). */
+  string(s: string, node: unknown, scope: Scope): unknown {
+    const sc = scan(s);
+    if (!sc.hasRefs) return sc.parts.join('');
+    if (sc.exact) return this.resolve(sc.exact, scope, this.src.within(node as never, sc.exact.raw));
+    let out = '';
+    const seen = new Map<string, number>();
+    for (const part of sc.parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const n = seen.get(part.raw) ?? 0;
+      seen.set(part.raw, n + 1);
+      const loc = this.src.within(node as never, part.raw, n);
+      const v = this.resolve(part, scope, loc);
+      if (v === undefined) return undefined;
+      if (v instanceof NodeRef) {
+        return this.fail(`node reference \`${part.raw}\` inside text: a reference to a node must be the whole value (it becomes an input edge)`, loc);
+      }
+      if (v !== null && typeof v === 'object') {
+        return this.fail(`cannot interpolate ${Array.isArray(v) ? 'a list' : 'a map'} (\`${part.raw}\`) into text; use it as the whole value`, loc);
+      }
+      out += String(v);
+    }
+    return out;
+  }
+
+  /** Convert a yaml node (maps, lists, scalars, aliases) with substitution. */
+  value(n: unknown, scope: Scope): unknown {
+    const node = deref(this.doc, n);
+    if (node === null || node === undefined) return null;
+    if (isScalar(node)) {
+      return typeof node.value === 'string' ? this.string(node.value, node, scope) : node.value;
+    }
+    if (isSeq(node)) return node.items.map((x) => this.value(x, scope));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const k = keyString(pair);
+        if (k !== undefined) out[k] = this.value(pair.value, scope);
+      }
+      return out;
+    }
+    return null;
+  }
+}
