@@ -44,7 +44,8 @@ export interface ForwardResult {
 /** Masked scores get this added: exp underflows to exactly 0, as with HF's finfo.min. */
 const MASK_NEG = -1e9;
 
-export function checkBatch(batch: Batch, model: BertClassifier): void {
+/** Validate a batch against the model; labels only when `labels` (forward ignores them). */
+export function checkBatch(batch: Batch, model: BertClassifier, labels = false): void {
   const { batchSize: B, seqLen: S } = batch;
   const c = model.config;
   if (!(B >= 1 && S >= 1)) throw new Error(`batch: empty (batchSize ${B}, seqLen ${S})`);
@@ -53,7 +54,7 @@ export function checkBatch(batch: Batch, model: BertClassifier): void {
   if (batch.tokenTypeIds && batch.tokenTypeIds.length !== B * S) throw new Error(`batch: tokenTypeIds has ${batch.tokenTypeIds.length} entries, want ${B}x${S}`);
   if (S > c.maxPositions) throw new Error(`batch: sequence length ${S} exceeds max_position_embeddings ${c.maxPositions}`);
   for (const id of batch.inputIds) if (id < 0 || id >= c.vocabSize) throw new Error(`batch: token id ${id} outside the vocabulary (size ${c.vocabSize})`);
-  if (batch.labels) {
+  if (labels && batch.labels) {
     if (batch.labels.length !== B) throw new Error(`batch: ${batch.labels.length} labels for ${B} rows`);
     for (const y of batch.labels) if (y < 0 || y >= c.numLabels) throw new Error(`batch: label ${y} outside 0..${c.numLabels - 1}`);
   }

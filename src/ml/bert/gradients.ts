@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
-import { forwardRaw, type ForwardOptions, type ForwardResult } from './forward.js';
+import { checkBatch, forwardRaw, type ForwardOptions, type ForwardResult } from './forward.js';
 
 /** Mean over the batch of -log softmax(logits)[label]. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
@@ -37,6 +37,7 @@ export interface LossAndGrads {
  */
 export function lossAndGrads(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): LossAndGrads {
   if (!batch.labels) throw new Error('lossAndGrads: the batch has no labels');
+  checkBatch(batch, model, true);
   const layers = model.resolveLayers(opts.layers);
   const params = model.paramsFor(layers);
   const byVarName = new Map<string, string>();

@@ -1,0 +1,43 @@
+/**
+ * Maps the key names of Hugging Face BERT checkpoints onto BertForSequenceClassification's:
+ * bare BertModel files have no `bert.` prefix, old TF-converted files use LayerNorm
+ * `gamma`/`beta`, and pretraining checkpoints carry heads and buffers we do not use.
+ */
+import type { NamedTensor } from '../safetensors.js';
+
+export interface NormalizedTensors {
+  tensors: Map<string, NamedTensor>;
+  /** Keys dropped on purpose (pretraining heads, position_ids buffers). */
+  ignored: string[];
+  /** The checkpoint holds a classifier head. */
+  hasClassifier: boolean;
+}
+
+/** Pretraining heads and non-parameter buffers, tolerated and skipped. */
+function isIgnored(key: string): boolean {
+  return key.startsWith('cls.') || key.endsWith('position_ids') || key.endsWith('token_type_ids') || key.startsWith('bert.cls.');
+}
+
+const BARE_ROOTS = ['embeddings.', 'encoder.', 'pooler.'];
+
+export function canonicalName(key: string): string {
+  let name = key;
+  if (BARE_ROOTS.some((r) => name.startsWith(r))) name = 'bert.' + name;
+  name = name.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
+  return name;
+}
+
+export function normalizeTensors(raw: ReadonlyMap<string, NamedTensor>, source: string): NormalizedTensors {
+  const tensors = new Map<string, NamedTensor>();
+  const ignored: string[] = [];
+  for (const [key, t] of raw) {
+    if (isIgnored(key)) {
+      ignored.push(key);
+      continue;
+    }
+    const name = canonicalName(key);
+    if (tensors.has(name)) throw new Error(`${source}: tensors ${key} and another key both map to ${name}`);
+    tensors.set(name, t);
+  }
+  return { tensors, ignored, hasClassifier: tensors.has('classifier.weight') || tensors.has('classifier.bias') };
+}
