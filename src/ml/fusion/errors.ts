@@ -1,0 +1,7 @@
+/** Bad input to a fusion; the node that called it prefixes its own id. */
+export class FusionInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FusionInputError';
+  }
+}
