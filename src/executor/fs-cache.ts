@@ -100,7 +100,8 @@ export class FsCache implements Cache {
 
   async getBytes(digest: string): Promise<Uint8Array> {
     try {
-      return await readFile(this.objectPath(digest));
+      const buf = await readFile(this.objectPath(digest));
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`cache: object ${digest} is missing from ${this.dir}`, { cause: e });
       throw e;

@@ -114,7 +114,7 @@ export async function acquireFileLock(path: string, options: LockOptions = {}): 
         await breakStale(path, current.text);
         continue;
       }
-      await sleep(poll, undefined, options.signal ? { signal: options.signal } : undefined);
+      await sleep(poll);
     }
   } finally {
     await unlink(staged).catch(() => undefined);

@@ -87,7 +87,8 @@ export class MemoryCache implements Cache {
 
   async lock(name: string, signal?: AbortSignal): Promise<Lock> {
     while (this.locks.has(name)) {
-      await sleep(5, undefined, signal ? { signal } : undefined);
+      signal?.throwIfAborted();
+      await sleep(5);
     }
     signal?.throwIfAborted();
     this.locks.add(name);

@@ -84,7 +84,10 @@ export function decodeTensor(bytes: Uint8Array, what = 'tensor blob'): TensorDat
   const start = 8 + headerLen + begin;
   if (start + n * per > bytes.length) throw new Error(`safetensors: ${what} is truncated`);
   // Copy into a fresh aligned buffer: typed arrays need aligned offsets.
-  const raw = bytes.slice(start, start + n * per).buffer;
+  // (Buffer.slice would be a view into a shared pool, hence the explicit copy.)
+  const copy = new Uint8Array(n * per);
+  copy.set(bytes.subarray(start, start + n * per));
+  const raw = copy.buffer;
   return { dtype: entry.dtype, shape: [...entry.shape], data: typedView(entry.dtype, raw) };
 }
 

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalJson } from '../../src/executor/canonical-json.js';
+import { diffComponents, keyOf, KEY_VERSION, type KeyComponents } from '../../src/executor/key.js';
+import { artifactDigest } from '../../src/executor/artifact.js';
+
+const base = (): KeyComponents => ({
+  keyVersion: KEY_VERSION,
+  type: 'model/train',
+  typeVersion: 2,
+  params: { lr: 0.001, layers: 6, data: 'data/train.csv', opt: { beta: 0.9 } },
+  inputs: { data: 'a'.repeat(64), scores: ['b'.repeat(64), 'c'.repeat(64)] },
+  files: { 'data/train.csv': 'd'.repeat(64) },
+});
+
+void test('same components give the same key, whatever the key order', () => {
+  const a = base();
+  const b: KeyComponents = JSON.parse(canonicalJson(base())) as KeyComponents;
+  const reordered = { files: b.files, inputs: b.inputs, params: { opt: { beta: 0.9 }, data: 'data/train.csv', layers: 6, lr: 0.001 }, typeVersion: 2, type: 'model/train', keyVersion: KEY_VERSION };
+  assert.equal(keyOf(a), keyOf(b));
+  assert.equal(keyOf(a), keyOf(reordered as KeyComponents));
+});
+
+void test('changing any one component changes the key', () => {
+  const variants: Array<[string, (c: KeyComponents) => void]> = [
+    ['keyVersion', (c) => (c.keyVersion += 1)],
+    ['type', (c) => (c.type = 'model/other')],
+    ['typeVersion', (c) => (c.typeVersion = 3)],
+    ['a param value', (c) => (c.params.lr = 0.002)],
+    ['a nested param', (c) => ((c.params.opt as { beta: number }).beta = 0.99)],
+    ['a param type (6 vs "6")', (c) => (c.params.layers = '6')],
+    ['an added param', (c) => (c.params.extra = null)],
+    ['an input digest', (c) => (c.inputs.data = 'e'.repeat(64))],
+    ['the order of a many input', (c) => (c.inputs.scores = ['c'.repeat(64), 'b'.repeat(64)])],
+    ['an input file digest', (c) => ((c.files as Record<string, string>)['data/train.csv'] = 'f'.repeat(64))],
+    ['an input file path', (c) => (c.files = { 'data/TRAIN.csv': 'd'.repeat(64) })],
+  ];
+  const keys = new Set([keyOf(base())]);
+  for (const [what, change] of variants) {
+    const c = base();
+    change(c);
+    const k = keyOf(c);
+    assert.notEqual(k, keyOf(base()), `changing ${what} must change the key`);
+    keys.add(k);
+  }
+  assert.equal(keys.size, variants.length + 1, 'every variant has its own key');
+});
+
+void test('artifact digests are content hashes of {type, manifest}', () => {
+  assert.equal(artifactDigest('json', { a: 1, b: [1, 2] }), artifactDigest('json', { b: [1, 2], a: 1 }));
+  assert.notEqual(artifactDigest('json', { a: 1 }), artifactDigest('scores', { a: 1 }));
+  assert.notEqual(artifactDigest('json', { a: 1 }), artifactDigest('json', { a: 2 }));
+});
+
+void test('canonical JSON: sorted keys, no whitespace; rejects what JSON cannot hold faithfully', () => {
+  assert.equal(canonicalJson({ b: 1, a: [true, null, 'x'], c: { z: 1, y: undefined } }), '{"a":[true,null,"x"],"b":1,"c":{"z":1}}');
+  assert.throws(() => canonicalJson({ x: Number.NaN }), /non-finite number at \$\.x/);
+  assert.throws(() => canonicalJson({ d: new Date(0) }), /not a plain object at \$\.d/);
+});
+
+void test('plan reasons name what changed', () => {
+  const after = base();
+  after.params.lr = 0.01;
+  after.typeVersion = 3;
+  after.inputs.data = 'e'.repeat(64);
+  const ports: Record<string, string[]> = { data: ['base'], scores: ['score.a', 'score.b'] };
+  assert.deepEqual(diffComponents(base(), after, (p) => ports[p] ?? [p]), ['type version changed', 'params changed: with.lr', 'input changed: base']);
+  const f = base();
+  f.files = { 'data/train.csv': '0'.repeat(64) };
+  assert.deepEqual(diffComponents(base(), f), ['input file changed: data/train.csv']);
+  assert.deepEqual(diffComponents(base(), base()), []);
+});
