@@ -29,6 +29,8 @@ export interface ForwardOptions {
   training?: boolean;
   /** Dropout seed (train mode); every forward with the same seed drops the same units. */
   seed?: number;
+  /** Train mode: override the config's hidden and attention dropout rates. */
+  dropout?: number;
   capture?: CaptureRequest;
 }
 
@@ -75,7 +77,7 @@ export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOpt
   const d = H / heads;
   const training = opts.training ?? false;
   const rng = new DropoutRng(opts.seed ?? 0);
-  const drop = <T extends tf.Tensor>(x: T, rate: number): T => (training ? rng.apply(x, rate) : x);
+  const drop = <T extends tf.Tensor>(x: T, rate: number): T => (training ? rng.apply(x, opts.dropout ?? rate) : x);
   const w = (name: string): tf.Variable => model.param(name);
   const capture = opts.capture ?? {};
   const hidden: tf.Tensor3D[] = [];
