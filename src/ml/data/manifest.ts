@@ -1,0 +1,80 @@
+/**
+ * The `dataset` artifact: labels, one JSONL blob per split (so each split has its own content
+ * digest, which evaluation memos key on) and per-class counts.
+ */
+import type { Example } from '../types.js';
+import type { BlobRefLike, BlobStore } from './blob-store.js';
+import { DataError } from './errors.js';
+import { SPLITS, type SplitName } from './split.js';
+
+export const DATASET_FORMAT = 'layerfuse/dataset@1';
+
+export interface DatasetManifest {
+  format: typeof DATASET_FORMAT;
+  /** Class names, index = class id. */
+  labels: string[];
+  /** Each split as JSONL, one `{"text","label"}` object a line, in source file order. */
+  splits: Record<SplitName, BlobRefLike>;
+  /** Examples per class per split. */
+  counts: Record<SplitName, number[]>;
+  /** The file as the pipeline named it (relative to the pipeline) and its sha256. */
+  source: { path: string; digest: string };
+  seed: number;
+}
+
+export function encodeSplitJsonl(examples: readonly Example[]): Uint8Array {
+  const lines = examples.map((e) => JSON.stringify({ text: e.text, label: e.label }));
+  return new TextEncoder().encode(lines.length ? lines.join('\n') + '\n' : '');
+}
+
+export function decodeSplitJsonl(bytes: Uint8Array, what: string): Example[] {
+  const out: Example[] = [];
+  const lines = new TextDecoder().decode(bytes).split('\n');
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    const v = JSON.parse(line) as Partial<Example>;
+    if (typeof v.text !== 'string' || typeof v.label !== 'number') throw new DataError(`${what}:${i + 1}: not a {text, label} example`);
+    out.push({ text: v.text, label: v.label });
+  });
+  return out;
+}
+
+export async function storeDataset(
+  store: BlobStore,
+  labels: string[],
+  splits: Record<SplitName, readonly Example[]>,
+  counts: Record<SplitName, number[]>,
+  source: { path: string; digest: string },
+  seed: number,
+): Promise<DatasetManifest> {
+  const refs = {} as Record<SplitName, BlobRefLike>;
+  for (const s of SPLITS) refs[s] = await store.putBytes(encodeSplitJsonl(splits[s]));
+  return { format: DATASET_FORMAT, labels, splits: refs, counts, source, seed };
+}
+
+export function asDatasetManifest(value: unknown, what = 'dataset'): DatasetManifest {
+  const m = value as Partial<DatasetManifest> | null;
+  if (!m || m.format !== DATASET_FORMAT || !Array.isArray(m.labels) || !m.splits) {
+    throw new DataError(`${what}: not a ${DATASET_FORMAT} manifest`);
+  }
+  return m as DatasetManifest;
+}
+
+// Parsed splits by blob digest: blobs are immutable, and prune/ablation nodes read the same
+// split many times in one process.
+const parsed = new Map<string, Example[]>();
+
+/** The examples of one split (train, validation, test or calibration); a fresh array each call. */
+export async function readSplit(store: Pick<BlobStore, 'getBytes'>, manifest: DatasetManifest, split: SplitName): Promise<Example[]> {
+  const ref = manifest.splits[split];
+  if (!ref) throw new DataError(`dataset has no split '${split}' (it has ${Object.keys(manifest.splits).join(', ')})`);
+  const hit = parsed.get(ref.$blob);
+  if (hit) return hit.slice();
+  const examples = decodeSplitJsonl(await store.getBytes(ref), `${split} split`);
+  parsed.set(ref.$blob, examples);
+  return examples.slice();
+}
+
+export function isSplitName(s: string): s is SplitName {
+  return (SPLITS as readonly string[]).includes(s);
+}

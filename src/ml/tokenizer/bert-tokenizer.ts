@@ -1,0 +1,83 @@
+/**
+ * BERT tokenization through `@huggingface/tokenizers` (normalizer, pre-tokenizer and WordPiece
+ * all come from the library; we add truncation, which its encode does not do, and [CLS]/[SEP]).
+ */
+import { Tokenizer } from '@huggingface/tokenizers';
+
+export interface SpecialIds {
+  pad: number;
+  unk: number;
+  cls: number;
+  sep: number;
+  mask?: number;
+}
+
+export interface BertTokenizerOptions {
+  /** Longest sequence including [CLS] and [SEP]; longer texts are cut before [SEP]. */
+  maxLength: number;
+  /** For messages. */
+  what?: string;
+}
+
+export class BertTokenizer {
+  readonly maxLength: number;
+  readonly vocabSize: number;
+  readonly specialIds: SpecialIds;
+  readonly lowercase: boolean;
+  readonly json: Record<string, unknown>;
+  private readonly tok: Tokenizer;
+
+  constructor(json: Record<string, unknown>, opts: BertTokenizerOptions) {
+    const what = opts.what ?? 'tokenizer';
+    if (!Number.isInteger(opts.maxLength) || opts.maxLength < 3) throw new Error(`${what}: max length must be an integer >= 3, got ${opts.maxLength}`);
+    const model = json.model as { type?: string; vocab?: Record<string, number> } | undefined;
+    if (!model || model.type !== 'WordPiece' || !model.vocab) {
+      throw new Error(`${what}: tokenizer.json model is ${model?.type ?? 'missing'}; only BERT WordPiece tokenizers are supported`);
+    }
+    this.json = json;
+    this.tok = new Tokenizer(json, {});
+    const id = (t: string): number | undefined => this.tok.token_to_id(t);
+    const need = (t: string): number => {
+      const v = id(t);
+      if (v === undefined) throw new Error(`${what}: vocabulary has no ${t} token`);
+      return v;
+    };
+    const mask = id('[MASK]');
+    this.specialIds = { pad: id('[PAD]') ?? 0, unk: need('[UNK]'), cls: need('[CLS]'), sep: need('[SEP]'), ...(mask === undefined ? {} : { mask }) };
+    this.vocabSize = Math.max(...Object.values(model.vocab)) + 1;
+    this.maxLength = opts.maxLength;
+    const norm = json.normalizer as { type?: string; lowercase?: boolean } | null | undefined;
+    this.lowercase = norm?.type === 'BertNormalizer' ? norm.lowercase !== false : false;
+  }
+
+  /** Token ids of one text: [CLS] pieces... [SEP], at most maxLength. */
+  encodeOne(text: string): Int32Array {
+    const pieces = this.tok.encode(text, { add_special_tokens: false }).ids;
+    const n = Math.min(pieces.length, this.maxLength - 2);
+    const out = new Int32Array(n + 2);
+    out[0] = this.specialIds.cls;
+    for (let i = 0; i < n; i++) out[i + 1] = pieces[i] as number;
+    out[n + 1] = this.specialIds.sep;
+    return out;
+  }
+
+  encode(texts: readonly string[]): Int32Array[] {
+    return texts.map((t) => this.encodeOne(t));
+  }
+
+  /** Token strings of one text as encodeOne would produce them (for inspection and tests). */
+  tokens(text: string): string[] {
+    return Array.from(this.encodeOne(text), (i) => this.tok.id_to_token(i) ?? '[UNK]');
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    return this.tok.decode(Array.from(ids), { skip_special_tokens: true });
+  }
+
+  /** Tokens by id (vocab.txt order). */
+  vocab(): string[] {
+    const out: string[] = new Array<string>(this.vocabSize).fill('');
+    for (const [t, i] of this.tok.get_vocab(true)) out[i] = t;
+    return out;
+  }
+}
