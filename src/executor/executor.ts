@@ -17,6 +17,7 @@ import type { Cache, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
 import { dependenciesOf, selectNodes, topologicalOrder, upstreamClosure } from './graph.js';
 import type { Job } from './job.js';
+import { PlanError } from './errors.js';
 import { keyOf, type KeyComponents } from './key.js';
 import { materializePublished } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
@@ -78,13 +79,7 @@ export interface RunSummary {
   lockFile?: string;
 }
 
-/** A problem with the pipeline or the request found before anything runs (CLI exit 2). */
-export class PlanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanError';
-  }
-}
+export { PlanError };
 
 function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.name === 'NodeError' || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`;

@@ -4,9 +4,11 @@
  */
 import type { NodeType } from './types.js';
 import { shellNodes } from './shell.js';
+import { modelNodes } from './model.js';
 
 const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   shellNodes,
+  modelNodes,
 ];
 
 function build(): ReadonlyMap<string, NodeType<never>> {

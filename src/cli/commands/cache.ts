@@ -1,0 +1,154 @@
+/**
+ * `layerfuse cache ls | verify | gc`: look after the content-addressed cache.
+ *   ls      one line per index entry: key, node, type, size of its objects, last used
+ *   verify  rehash every object, check every entry's references; exit 1 listing what is wrong
+ *   gc      delete what neither the named pipelines' lock files nor recent use keep
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { IndexRecord } from '../../executor/cache.js';
+import { FsCache, referencedObjects } from '../../executor/fs-cache.js';
+import { gcCache } from '../../executor/gc.js';
+import { lockFilePath, readPipelineLock } from '../../executor/pipeline-lock.js';
+import { verifyCache } from '../../executor/verify.js';
+import { writeErr, writeOut } from '../output.js';
+
+const USAGE = `usage: layerfuse cache ls|verify|gc [--cache-dir DIR]
+
+  ls                      list cached node results
+  verify                  rehash every object and check every entry's references (exit 1 on a problem)
+  gc [--keep PIPELINE]... [--keep-days N] [--dry-run]
+                          delete entries that no named pipeline's lock file references and that
+                          were not used in the last N days, then every object nothing references
+`;
+
+export function humanBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+async function ls(cache: FsCache): Promise<number> {
+  let keys: string[] = [];
+  try {
+    keys = (await readdir(join(cache.dir, 'index'))).filter((k) => /^[0-9a-f]{64}$/.test(k));
+  } catch {
+    /* empty cache */
+  }
+  const rows: Array<{ node: string; line: string }> = [];
+  const sizes = new Map<string, number>();
+  for (const key of keys) {
+    const path = join(cache.dir, 'index', key);
+    let record: IndexRecord;
+    try {
+      record = JSON.parse(await readFile(path, 'utf8')) as IndexRecord;
+    } catch {
+      rows.push({ node: '?', line: `${key.slice(0, 12)}  (unreadable entry)` });
+      continue;
+    }
+    let size = 0;
+    for (const d of referencedObjects(record)) {
+      let s = sizes.get(d);
+      if (s === undefined) {
+        s = (await stat(cache.objectPath(d)).catch(() => undefined))?.size ?? 0;
+        sizes.set(d, s);
+      }
+      size += s;
+    }
+    const used = (await stat(path)).mtime.toISOString().replace('T', ' ').slice(0, 16);
+    rows.push({ node: record.node, line: `${key.slice(0, 12)}  ${record.node.padEnd(28)} ${record.components.type.padEnd(22)} ${humanBytes(size).padStart(9)}  ${used}` });
+  }
+  rows.sort((a, b) => a.node.localeCompare(b.node));
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  writeOut(rows.map((r) => r.line).join('\n') + (rows.length ? '\n' : '') + `${rows.length} entries, ${sizes.size} objects, ${humanBytes(total)} in ${cache.dir}\n`);
+  return 0;
+}
+
+async function verify(cache: FsCache): Promise<number> {
+  const r = await verifyCache(cache);
+  const leftovers = r.leftovers ? `, ${r.leftovers} leftover temp file${r.leftovers === 1 ? '' : 's'} (harmless; gc removes them)` : '';
+  if (r.problems.length === 0) {
+    writeOut(`ok: ${r.objects} objects, ${r.entries} entries, ${r.memos} memo values${leftovers}\n`);
+    return 0;
+  }
+  writeErr(r.problems.map((p) => `error: ${p}`).join('\n') + `\n${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${cache.dir}\n`);
+  return 1;
+}
+
+async function gc(cache: FsCache, argv: string[]): Promise<number> {
+  const args = parseArgs({
+    args: argv,
+    options: {
+      keep: { type: 'string', multiple: true },
+      'keep-days': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+    },
+  });
+  const keepPipelines = args.values.keep ?? [];
+  const daysText = args.values['keep-days'];
+  if (keepPipelines.length === 0 && daysText === undefined) {
+    writeErr('layerfuse cache gc: say what to keep: --keep PIPELINE (repeatable) and/or --keep-days N\n');
+    return 2;
+  }
+  const days = daysText === undefined ? undefined : Number(daysText);
+  if (days !== undefined && (!Number.isFinite(days) || days < 0)) {
+    writeErr(`layerfuse cache gc: --keep-days takes a number >= 0, got '${daysText}'\n`);
+    return 2;
+  }
+  const keepKeys = new Set<string>();
+  for (const p of keepPipelines) {
+    const lockPath = lockFilePath(resolve(p));
+    const lock = await readPipelineLock(lockPath);
+    if (!lock) {
+      writeErr(`layerfuse cache gc: ${p} has no lock file (${lockPath}); run it first or drop --keep ${p}\n`);
+      return 2;
+    }
+    for (const n of Object.values(lock.nodes)) keepKeys.add(n.key);
+  }
+  const r = await gcCache(cache, { keepKeys, ...(days !== undefined ? { keepDays: days } : {}), dryRun: args.values['dry-run'] });
+  const verb = args.values['dry-run'] ? 'would remove' : 'removed';
+  writeOut(
+    `${verb} ${r.removedEntries} entries, ${r.removedMemos} memo values, ${r.removedObjects} objects (${humanBytes(r.removedBytes)}), ${r.removedTemp} temp files; kept ${r.keptEntries} entries, ${r.keptObjects} objects\n`,
+  );
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    writeOut(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  let cacheDir = 'cache';
+  const i = rest.indexOf('--cache-dir');
+  if (i >= 0) cacheDir = rest[i + 1] ?? cacheDir;
+  const eq = rest.find((a) => a.startsWith('--cache-dir='));
+  if (eq) cacheDir = eq.slice('--cache-dir='.length);
+  const cache = new FsCache(resolve(cacheDir));
+  try {
+    switch (sub) {
+      case 'ls':
+        return await ls(cache);
+      case 'verify':
+        return await verify(cache);
+      case 'gc':
+        return await gc(cache, rest);
+      default:
+        writeErr(`layerfuse cache: unknown subcommand '${sub}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      writeErr(`layerfuse cache ${sub}: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `layerfuse run PIPELINE`: run what changed. Exit 0 when every node is cached or succeeded,
+ * 1 when a node failed (a summary names each, its error and its log file), 2 for an invalid
+ * pipeline or usage, 130 when interrupted (workers stopped, locks released, cache consistent).
+ */
+import { availableParallelism } from 'node:os';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PlanError } from '../../executor/errors.js';
+import { runPipeline, type RunSummary } from '../../executor/executor.js';
+import { FsCache } from '../../executor/fs-cache.js';
+import { writeErr, writeOut } from '../output.js';
+import { loadOrReport } from '../pipeline-load.js';
+import { progressLogger } from '../progress.js';
+
+const USAGE = `usage: layerfuse run PIPELINE [options]
+
+  --set key=value     override a pipeline param (repeatable; the value is a YAML scalar)
+  -j, --jobs N        nodes run at once (default: ${availableParallelism()}, the number of cores)
+  --only ID           run only this node (or group) and what it needs (repeatable)
+  --force ID          rerun this node (or group) even when cached (repeatable)
+  --keep-going        after a failure, run everything not downstream of it
+  --cache-dir DIR     the cache (default: cache/ in the current directory)
+  --backend B         auto | tensorflow-gpu | tensorflow | wasm | cpu (default: auto)
+
+Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
+`;
+
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+function rel(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r.startsWith('..') ? path : r;
+}
+
+export function summaryText(s: RunSummary, ms: number): string {
+  const c = s.counts;
+  const parts = [`${c.succeeded} ran`, `${c.cached} cached`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.skipped) parts.push(`${c.skipped} skipped`);
+  if (c.cancelled) parts.push(`${c.cancelled} cancelled`);
+  const lines = [`${s.interrupted ? 'interrupted' : s.ok ? 'done' : 'failed'}: ${parts.join(', ')} in ${(ms / 1000).toFixed(1)} s`];
+  for (const f of s.failures) {
+    lines.push('', `failed: ${f.id}`);
+    for (const l of (f.message ?? '').split('\n')) lines.push(`  ${l}`);
+    if (f.logFile) lines.push(`  log: ${rel(f.logFile)}`);
+  }
+  const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
+  if (published.length > 0) {
+    lines.push('', 'results:');
+    for (const r of published) lines.push(`  ${rel(r.resultsDir as string)}/`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        set: { type: 'string', multiple: true },
+        jobs: { type: 'string', short: 'j' },
+        only: { type: 'string', multiple: true },
+        force: { type: 'string', multiple: true },
+        'keep-going': { type: 'boolean', default: false },
+        'cache-dir': { type: 'string', default: 'cache' },
+        backend: { type: 'string', default: 'auto' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    writeErr(`layerfuse run: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const v = args.values;
+  if (v.help) {
+    writeOut(USAGE);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    writeErr(`layerfuse run: expected one PIPELINE\n\n${USAGE}`);
+    return 2;
+  }
+  const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    writeErr(`layerfuse run: -j takes a positive integer, got '${v.jobs}'\n`);
+    return 2;
+  }
+  if (!(BACKENDS as readonly string[]).includes(v.backend)) {
+    writeErr(`layerfuse run: --backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'\n`);
+    return 2;
+  }
+  const graph = await loadOrReport(args.positionals[0] as string, v.set ?? []);
+  if (!graph) return 2;
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) {
+      writeErr('\ninterrupted: stopping running nodes (Ctrl-C again to exit at once)\n');
+      controller.abort(new Error('interrupted'));
+    } else process.exit(130); // locks still held are removed by the exit hook
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const started = Date.now();
+  try {
+    const summary = await runPipeline(graph, {
+      cache: new FsCache(resolve(v['cache-dir'])),
+      jobs,
+      only: v.only ?? [],
+      force: v.force ?? [],
+      policy: v['keep-going'] ? 'continue' : 'no-new',
+      backend: v.backend,
+      logger: progressLogger(),
+      signal: controller.signal,
+    });
+    writeErr(summaryText(summary, Date.now() - started));
+    if (summary.interrupted) return 130;
+    return summary.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof PlanError) {
+      writeErr(`layerfuse run: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The run's logger for people. On a terminal (stderr is a TTY): finished nodes scroll above a
+ * live block with the cached/ran/failed counts and one line per running node, with a bar when
+ * the node reports progress (training, evaluation loops). Elsewhere (CI, pipes): one plain line
+ * per status change, nothing redrawn.
+ */
+import type { ExecutorEvent, Logger, NodeStatus } from '../executor/status.js';
+import type { Progress } from '../nodes/types.js';
+import { writeErr } from './output.js';
+
+const LABEL: Partial<Record<NodeStatus, string>> = {
+  running: 'run',
+  cached: 'cached',
+  succeeded: 'ok',
+  failed: 'FAILED',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '' : ` (${(ms / 1000).toFixed(1)} s)`;
+}
+
+/** The permanent line for a status change, or undefined for transitions nobody needs to read. */
+export function statusLine(e: Extract<ExecutorEvent, { kind: 'status' }>): string | undefined {
+  const label = LABEL[e.status];
+  if (!label) return undefined;
+  const head = `${label.padEnd(9)} ${e.node}`;
+  switch (e.status) {
+    case 'running':
+      return head + (e.worker ? ' (worker)' : '');
+    case 'succeeded':
+      return head + seconds(e.durationMs);
+    case 'failed':
+      return `${head}: ${(e.message ?? '').split('\n')[0] ?? ''}`;
+    case 'skipped':
+    case 'cancelled':
+      return e.message ? `${head} (${e.message})` : head;
+    default:
+      return head;
+  }
+}
+
+export function bar(p: Progress, width = 20): string {
+  const frac = p.total > 0 ? Math.min(1, Math.max(0, p.done / p.total)) : 0;
+  const filled = Math.round(frac * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%`;
+}
+
+export class PlainProgress implements Logger {
+  onEvent(e: ExecutorEvent): void {
+    if (e.kind !== 'status') return;
+    const line = statusLine(e);
+    if (line) writeErr(line + '\n');
+  }
+}
+
+interface Running {
+  since: number;
+  progress?: Progress;
+  worker: boolean;
+}
+
+export class TtyProgress implements Logger {
+  private readonly running = new Map<string, Running>();
+  private readonly counts: Record<NodeStatus, number> = { pending: 0, ready: 0, running: 0, cached: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  private total = 0;
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  constructor(private readonly columns: () => number = () => process.stderr.columns || 100) {}
+
+  onEvent(e: ExecutorEvent): void {
+    switch (e.kind) {
+      case 'start':
+        this.total = e.nodes.length;
+        this.counts.pending = e.nodes.length;
+        this.timer = setInterval(() => this.flush(), 100);
+        this.timer.unref();
+        return;
+      case 'status': {
+        this.counts[e.previous]--;
+        this.counts[e.status]++;
+        if (e.status === 'running') this.running.set(e.node, { since: Date.now(), worker: e.worker === true });
+        else this.running.delete(e.node);
+        // Cached nodes only count: a warm rerun of hundreds of nodes should not scroll.
+        if (e.status !== 'cached' && e.status !== 'running' && e.status !== 'ready') {
+          const line = statusLine(e);
+          if (line) this.print(line);
+        }
+        this.dirty = true;
+        return;
+      }
+      case 'progress': {
+        const r = this.running.get(e.node);
+        if (r) r.progress = e.progress;
+        this.dirty = true;
+        return;
+      }
+      case 'finish':
+        if (this.timer) clearInterval(this.timer);
+        this.clear();
+        return;
+      case 'log':
+        return;
+    }
+  }
+
+  private print(line: string): void {
+    this.clear();
+    writeErr(line + '\n');
+    this.draw();
+  }
+
+  private flush(): void {
+    if (!this.dirty) return;
+    this.clear();
+    this.draw();
+  }
+
+  private clear(): void {
+    // Cursor up over the block and erase to the end of the screen.
+    if (this.drawn > 0) writeErr(`\x1b[${this.drawn}F\x1b[0J`);
+    this.drawn = 0;
+  }
+
+  private draw(): void {
+    this.dirty = false;
+    const width = this.columns();
+    const c = this.counts;
+    const done = c.cached + c.succeeded + c.failed + c.skipped + c.cancelled;
+    const lines = [
+      `layerfuse ${done}/${this.total}: ${c.cached} cached, ${c.succeeded} ran, ${c.failed} failed, ${c.running} running`,
+    ];
+    const now = Date.now();
+    for (const [id, r] of [...this.running].sort(([a], [b]) => a.localeCompare(b))) {
+      const secs = `${Math.round((now - r.since) / 1000)} s`;
+      const p = r.progress;
+      const detail = p ? `${bar(p)} ${p.message ?? ''}` : 'running';
+      lines.push(`  ${id}  ${detail}  ${secs}`);
+    }
+    const text = lines.map((l) => (l.length > width - 1 ? l.slice(0, width - 2) + '…' : l)).join('\n') + '\n';
+    writeErr(text);
+    this.drawn = lines.length;
+  }
+}
+
+export function progressLogger(tty: boolean = process.stderr.isTTY === true): Logger {
+  return tty ? new TtyProgress() : new PlainProgress();
+}

@@ -1,0 +1,129 @@
+/**
+ * `cache gc`: keep the index entries the named pipelines' lock files reference and those used
+ * (touched on a hit) in the last N days, the memo entries used in the last N days, and every
+ * object those reference; delete the rest. Objects and temp files younger than a short grace
+ * period are kept whatever references them: a run in progress may not have indexed them yet.
+ */
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TMP_PREFIX } from './atomic-write.js';
+import type { IndexRecord } from './cache.js';
+import { referencedObjects, type FsCache } from './fs-cache.js';
+import { collectObjectDigests } from './refs.js';
+
+export const GC_GRACE_MS = 5 * 60 * 1000;
+
+export interface GcOptions {
+  /** Index keys to keep (from lock files). */
+  keepKeys: ReadonlySet<string>;
+  /** Keep entries used within this many days; undefined keeps only `keepKeys`. */
+  keepDays?: number;
+  dryRun: boolean;
+  now?: number;
+}
+
+export interface GcReport {
+  keptEntries: number;
+  removedEntries: number;
+  removedMemos: number;
+  keptObjects: number;
+  removedObjects: number;
+  removedBytes: number;
+  removedTemp: number;
+}
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
+  const now = o.now ?? Date.now();
+  const cutoff = o.keepDays === undefined ? Number.POSITIVE_INFINITY : now - o.keepDays * 86_400_000;
+  const report: GcReport = { keptEntries: 0, removedEntries: 0, removedMemos: 0, keptObjects: 0, removedObjects: 0, removedBytes: 0, removedTemp: 0 };
+  const live = new Set<string>();
+  const remove = async (path: string): Promise<void> => {
+    if (!o.dryRun) await rm(path, { recursive: true, force: true });
+  };
+
+  const indexDir = join(cache.dir, 'index');
+  for (const key of await entries(indexDir)) {
+    const path = join(indexDir, key);
+    const st = await stat(path);
+    if (key.startsWith(TMP_PREFIX)) {
+      if (st.mtimeMs < now - GC_GRACE_MS) {
+        report.removedTemp++;
+        await remove(path);
+      }
+      continue;
+    }
+    if (o.keepKeys.has(key) || st.mtimeMs >= cutoff) {
+      report.keptEntries++;
+      try {
+        for (const d of referencedObjects(JSON.parse(await readFile(path, 'utf8')) as IndexRecord)) live.add(d);
+      } catch {
+        /* unreadable: verify reports it; it protects nothing */
+      }
+    } else {
+      report.removedEntries++;
+      await remove(path);
+    }
+  }
+
+  const memoDir = join(cache.dir, 'memo');
+  for (const name of await entries(memoDir)) {
+    const path = join(memoDir, name);
+    const st = await stat(path);
+    if (st.mtimeMs >= cutoff || (name.startsWith(TMP_PREFIX) && st.mtimeMs >= now - GC_GRACE_MS)) {
+      try {
+        for (const d of collectObjectDigests((JSON.parse(await readFile(path, 'utf8')) as { value: unknown }).value)) live.add(d);
+      } catch {
+        /* as above */
+      }
+    } else {
+      report.removedMemos++;
+      await remove(path);
+    }
+  }
+
+  const objectsDir = join(cache.dir, 'objects');
+  for (const prefix of await entries(objectsDir)) {
+    const prefixPath = join(objectsDir, prefix);
+    const names = prefix.startsWith(TMP_PREFIX) ? [''] : await entries(prefixPath);
+    for (const rest of names) {
+      const path = rest === '' ? prefixPath : join(prefixPath, rest);
+      const st = await stat(path).catch(() => undefined);
+      if (!st) continue;
+      const young = st.mtimeMs >= now - GC_GRACE_MS;
+      if (rest === '' || rest.startsWith(TMP_PREFIX)) {
+        if (!young) {
+          report.removedTemp++;
+          await remove(path);
+        }
+        continue;
+      }
+      if (live.has(prefix + rest) || young) report.keptObjects++;
+      else {
+        report.removedObjects++;
+        report.removedBytes += st.size;
+        await remove(path);
+      }
+    }
+  }
+
+  // Scratch dirs and logs of runs long gone.
+  for (const sub of ['tmp', 'logs']) {
+    for (const name of await entries(join(cache.dir, sub))) {
+      const path = join(cache.dir, sub, name);
+      const st = await stat(path).catch(() => undefined);
+      if (st && st.mtimeMs < Math.min(cutoff, now - 86_400_000)) {
+        report.removedTemp++;
+        await remove(path);
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,95 @@
+/**
+ * `cache verify`: rehash every object, parse every index and memo entry, and check that every
+ * object they reference exists. Leftover temp files from a killed run are not problems (they
+ * were never renamed into place) and are only counted.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TMP_PREFIX } from './atomic-write.js';
+import type { IndexRecord } from './cache.js';
+import { referencedObjects, type FsCache } from './fs-cache.js';
+import { collectObjectDigests } from './refs.js';
+
+export interface VerifyReport {
+  objects: number;
+  entries: number;
+  memos: number;
+  leftovers: number;
+  problems: string[];
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function verifyCache(cache: FsCache): Promise<VerifyReport> {
+  const report: VerifyReport = { objects: 0, entries: 0, memos: 0, leftovers: 0, problems: [] };
+  const objectsDir = join(cache.dir, 'objects');
+  for (const prefix of await list(objectsDir)) {
+    if (prefix.startsWith(TMP_PREFIX)) {
+      report.leftovers++;
+      continue;
+    }
+    for (const rest of await list(join(objectsDir, prefix))) {
+      if (rest.startsWith(TMP_PREFIX)) {
+        report.leftovers++;
+        continue;
+      }
+      const digest = prefix + rest;
+      const path = join(objectsDir, prefix, rest);
+      report.objects++;
+      if (!/^[0-9a-f]{64}$/.test(digest)) {
+        report.problems.push(`object ${path}: not named by a sha256 digest`);
+        continue;
+      }
+      const actual = await sha256File(path);
+      if (actual !== digest) report.problems.push(`object ${digest}: content hashes to ${actual} (corrupted)`);
+    }
+  }
+  for (const key of await list(join(cache.dir, 'index'))) {
+    if (key.startsWith(TMP_PREFIX)) {
+      report.leftovers++;
+      continue;
+    }
+    report.entries++;
+    let record: IndexRecord;
+    try {
+      record = JSON.parse(await readFile(join(cache.dir, 'index', key), 'utf8')) as IndexRecord;
+    } catch (e) {
+      report.problems.push(`index ${key}: unreadable (${(e as Error).message})`);
+      continue;
+    }
+    if (record.key !== key) report.problems.push(`index ${key}: records key ${String(record.key)}`);
+    for (const d of referencedObjects(record)) {
+      if (!(await cache.hasObject(d))) report.problems.push(`index ${key} (node ${record.node}): object ${d} is missing`);
+    }
+  }
+  for (const name of await list(join(cache.dir, 'memo'))) {
+    if (name.startsWith(TMP_PREFIX)) {
+      report.leftovers++;
+      continue;
+    }
+    report.memos++;
+    try {
+      const entry = JSON.parse(await readFile(join(cache.dir, 'memo', name), 'utf8')) as { value: unknown };
+      for (const d of collectObjectDigests(entry.value)) {
+        if (!(await cache.hasObject(d))) report.problems.push(`memo ${name}: object ${d} is missing`);
+      }
+    } catch (e) {
+      report.problems.push(`memo ${name}: unreadable (${(e as Error).message})`);
+    }
+  }
+  return report;
+}
