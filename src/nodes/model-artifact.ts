@@ -107,3 +107,36 @@ export function manifestParameterCount(manifest: ModelManifest): number {
   for (const ref of Object.values(manifest.tensors)) n += ref.shape.reduce((a, b) => a * b, 1);
   return n;
 }
+
+/**
+ * Write a manifest's model as a Hugging Face directory without a tensor backend: the stored
+ * tensors are already HF-layout F32, so this renumbers the kept layers 0..k-1 and writes
+ * config.json + model.safetensors + the given tokenizer files. Returns the file names.
+ */
+export async function exportManifest(ctx: NodeContext, manifest: ModelManifest, dir: string, tokenizerFiles: Record<string, Uint8Array>): Promise<string[]> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { serializeSafetensors } = await import('../ml/safetensors.js');
+  const { configToHF } = await import('../ml/bert/config.js');
+  const index = new Map(manifest.layers.map((l, i) => [l, i]));
+  const tensors = new Map<string, NamedTensor>();
+  for (const [name, ref] of Object.entries(manifest.tensors)) {
+    const m = LAYER_RE.exec(name);
+    let out = name;
+    if (m) {
+      const k = index.get(Number(m[1]));
+      if (k === undefined) continue;
+      out = `bert.encoder.layer.${k}.` + name.slice(m[0].length);
+    }
+    tensors.set(out, await ctx.getTensor(ref));
+  }
+  await mkdir(dir, { recursive: true });
+  const config = {
+    ...configToHF(manifest.config, manifest.layers.length),
+    layerfuse: { kept_layers_of_source: manifest.layers, source_num_hidden_layers: manifest.config.numLayers },
+  };
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  await writeFile(join(dir, 'model.safetensors'), serializeSafetensors(tensors, { format: 'pt' }));
+  for (const [name, bytes] of Object.entries(tokenizerFiles)) await writeFile(join(dir, name), bytes);
+  return ['config.json', 'model.safetensors', ...Object.keys(tokenizerFiles)];
+}
