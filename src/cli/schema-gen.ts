@@ -91,7 +91,7 @@ const nodeBase: JsonSchema = {
   additionalProperties: false,
   properties: {
     uses: { type: 'string', minLength: 1, description: 'Node type id, e.g. `shell`; may contain `${item}` or `${matrix.axis}`.' },
-    with: { type: 'object', description: "The type's parameters (plain values) and inputs (references such as `${data}`)." },
+    with: { type: ['object', 'null'], description: "The type's parameters (plain values) and inputs (references such as `${data}`)." },
     needs: {
       type: ['array', 'string'],
       items: { type: 'string' },
@@ -115,7 +115,7 @@ const nodeBase: JsonSchema = {
       additionalProperties: { type: ['array', 'string'] },
     },
     resources: {
-      type: 'object',
+      type: ['object', 'null'],
       description: "Resource slots taken from pools while running (e.g. `gpu: 1`); overrides the type's defaults.",
       additionalProperties: { type: ['integer', 'string'], minimum: 0 },
     },
@@ -150,7 +150,7 @@ export function buildPipelineSchema(descriptors: readonly NodeDescriptor[]): Jso
         errorMessage: 'name must start with a letter or digit and contain only letters, digits, `.`, `_` and `-`',
       },
       params: {
-        type: 'object',
+        type: ['object', 'null'],
         description: 'Parameters, overridable with `--set key=value`: a plain value (its type is inferred) or {type, default, description, enum}.',
         propertyNames: {
           pattern: PARAM_NAME_PATTERN,

@@ -71,6 +71,7 @@ export function translateAjvErrors(
   data: unknown,
   name: (path: PathSeg[]) => string,
   where: (path: PathSeg[]) => string = (path) => (path.length === 0 ? 'at the top level' : `in \`${name(path)}\``),
+  subject: (path: PathSeg[]) => string = (path) => `\`${name(path)}\``,
 ): Problem[] {
   const out: Problem[] = [];
   for (const e of errors) {
@@ -141,7 +142,7 @@ export function translateAjvErrors(
       default:
         what = e.message ?? `fails \`${e.keyword}\``;
     }
-    const message = custom ?? `\`${name(path)}\` ${what}, got ${describeValue(value)}`;
+    const message = custom ?? `${subject(path)} ${what}, got ${describeValue(value)}`;
     out.push({ message, path, at: 'value', keyword: e.keyword });
   }
   // anyOf/oneOf report each branch plus a summary: keep only the summary at that path.

@@ -47,6 +47,15 @@ function pathName(path: PathSeg[]): string {
   return path.map(String).join('.');
 }
 
+/** `node \`a\`: \`cache\`` for node fields, else the dotted path in backticks. */
+function pathSubject(path: PathSeg[]): string {
+  if (path[0] === 'nodes' && path.length >= 2) {
+    const node = `node \`${String(path[1])}\``;
+    return path.length === 2 ? node : `${node}: \`${pathName(path.slice(2))}\``;
+  }
+  return `\`${pathName(path)}\``;
+}
+
 function pathWhere(path: PathSeg[]): string {
   if (path.length === 0) return 'at the top level';
   if (path.length === 2 && path[0] === 'nodes') return `in node \`${String(path[1])}\``;
@@ -57,7 +66,7 @@ function pathWhere(path: PathSeg[]): string {
 function checkStructure(doc: Document, data: unknown, src: SourceFile, store: SchemaStore, diags: Diagnostics): Set<string> {
   const broken = new Set<string>();
   if (store.structure(data)) return broken;
-  for (const prob of translateAjvErrors(store.structure.errors ?? [], data, pathName, pathWhere)) {
+  for (const prob of translateAjvErrors(store.structure.errors ?? [], data, pathName, pathWhere, pathSubject)) {
     const found = locate(doc, doc.contents, prob.path, prob.at);
     const loc = found.node ? src.node(found.node) : src.whole();
     diags.error(prob.message, loc.range ? loc : src.range(0, 0));
@@ -113,7 +122,8 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
     }
   }
 
-  const sub = new Substituter(doc, src, diags);
+  const unset = new Set([...decls.keys()].filter((k) => !(k in params)));
+  const sub = new Substituter(doc, src, diags, unset);
   const { instances, members } = new Expander(doc, src, diags, sub, groups, params).run();
 
   // Duplicate ids: the first in file order wins, each later one is reported against it.
@@ -150,6 +160,8 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
       location: p.inst.loc,
     });
   }
+
+  resolver.flush();
 
   // Graph: data-flow edges; one diagnostic per cycle, one related location per edge.
   const succ = new Map<string, string[]>();

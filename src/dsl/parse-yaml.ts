@@ -5,7 +5,7 @@
  * inside a flow collection (`[...]`, `{...}`) YAML reads `{` as the start of a map, so
  * `[${a}]` parses as `[{"$": {"a": null}}]` with cryptic errors. We find each such reference
  * with yaml's lexer (a plain scalar ending in `$` directly followed by `{`), report it with the
- * quoted form to write instead, and drop yaml's own errors on those lines (they are its echoes).
+ * quoted form to write instead, and re-parse with them blanked out so yaml's echoes of them vanish.
  */
 import { Lexer, parseDocument, type Document } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
@@ -57,21 +57,29 @@ export interface Parsed {
 }
 
 export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
-  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  const options = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+  let doc = parseDocument(src.text, options);
   const flowRefs = unquotedFlowRefs(src.text);
-  const echoLines = new Set<number>();
   for (const r of flowRefs) {
-    const loc = src.range(r.start, r.end);
-    echoLines.add(loc.range!.start.line);
     const ref = src.text.slice(r.start, r.end);
     diags.error(
       `unquoted \`${ref}\` inside a flow collection ([...] or {...}): YAML reads \`{\` as the start of a map; quote it: "${r.scalar}"`,
-      loc,
+      src.range(r.start, r.end),
     );
   }
+  if (flowRefs.length > 0) {
+    // yaml's errors downstream of such a reference are echoes of it. Blank the references out
+    // (same length, so positions hold) and parse again to find the problems that are real.
+    let patched = src.text;
+    for (const r of flowRefs) patched = patched.slice(0, r.start) + 'x'.repeat(r.end - r.start) + patched.slice(r.end);
+    doc = parseDocument(patched, options);
+  }
   for (const e of doc.errors) {
-    const loc = src.range(e.pos[0], e.pos[1]);
-    if (echoLines.has(loc.range!.start.line)) continue;
+    let [start, end] = e.pos;
+    // yaml often reports indentation problems at the line start: point at the first token.
+    while (src.text[start] === ' ' || src.text[start] === '\t') start++;
+    end = Math.max(end, start + 1);
+    const loc = src.range(start, end);
     const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key: YAML map keys must be unique' : `YAML: ${e.message.split('\n')[0]}`;
     diags.error(message, loc);
   }

@@ -63,7 +63,7 @@ export function toMermaid(graph: PipelineGraph): string {
 }
 
 function dotString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 export function toDot(graph: PipelineGraph): string {

@@ -38,12 +38,24 @@ export interface Edge {
   kind: 'reads' | 'needs';
 }
 
-function label(p: Prepared): string {
-  return p.type ? `node \`${p.inst.id}\` (${p.type.type})` : `node \`${p.inst.id}\``;
+/** A message about a node, given how to name the node(s): `node \`m.1\` (model/train)`. */
+type NodeMessage = (who: string) => string;
+
+interface Pending {
+  make: NodeMessage;
+  loc: Location;
+  ids: string[];
+  group: string;
+  type?: string;
 }
 
 export class Resolver {
   readonly prepared = new Map<string, Prepared>();
+  /**
+   * Node errors wait here so that one problem in a template, repeated by each of its
+   * expansions, prints once naming the group (`node \`m\` (model/train; all 3 expansions)`).
+   */
+  private readonly pending = new Map<string, Pending>();
 
   constructor(
     private readonly doc: Document,
@@ -57,23 +69,47 @@ export class Resolver {
     private readonly brokenGroups: Set<string>,
   ) {}
 
+  /** Report a problem with node `p` (marks it broken). */
+  private nodeError(p: Prepared, make: NodeMessage, loc: Location): void {
+    p.broken = true;
+    const type = p.type?.type;
+    const key = `${loc.range?.offset ?? -1}\0${loc.range?.length ?? -1}\0${type ?? ''}\0${make('\x01')}`;
+    const entry = this.pending.get(key);
+    if (entry) {
+      if (!entry.ids.includes(p.inst.id)) entry.ids.push(p.inst.id);
+      return;
+    }
+    this.pending.set(key, { make, loc, ids: [p.inst.id], group: p.inst.group.id, type });
+  }
+
+  /** Emit the node errors collected so far. */
+  flush(): void {
+    for (const e of this.pending.values()) {
+      const size = this.members.get(e.group)?.length ?? 1;
+      const t = e.type !== undefined ? ` (${e.type})` : '';
+      let who: string;
+      if (e.ids.length === 1) who = `node \`${e.ids[0]}\`${t}`;
+      else if (e.ids.length === size) who = `node \`${e.group}\` (${e.type !== undefined ? `${e.type}; ` : ''}all ${size} expansions)`;
+      else who = `nodes ${e.ids.map((i) => `\`${i}\``).join(', ')}${t}`;
+      this.diags.error(e.make(who), e.loc);
+    }
+    this.pending.clear();
+  }
+
   prepare(inst: Instance): Prepared {
     const before = this.sub.errors;
     const f = inst.group.fields;
     const p: Prepared = { inst, params: {}, inputs: new Map(), needs: [], resources: {}, cache: true, broken: false };
     this.prepared.set(inst.id, p);
-    const fail = (message: string, loc: Location): void => {
-      p.broken = true;
-      this.diags.error(message, loc);
-    };
+    const fail = (make: NodeMessage, loc: Location): void => this.nodeError(p, make, loc);
 
     const usesNode = deref(this.doc, f.get('uses')?.value);
     const uses = this.sub.value(usesNode, inst.scope);
     if (uses instanceof NodeRef) {
-      fail(`node \`${inst.id}\`: \`uses\` must name a node type, not the node reference \`${uses.raw}\``, this.src.node(usesNode));
+      fail((who) => `${who}: \`uses\` must name a node type, not the node reference \`${uses.raw}\``, this.src.node(usesNode));
     } else if (typeof uses === 'string') {
       p.type = this.store.types.get(uses);
-      if (!p.type) fail(`node \`${inst.id}\`: unknown node type \`${uses}\`${didYouMean(uses, this.store.types.keys())}`, this.src.node(usesNode));
+      if (!p.type) fail((who) => `${who}: unknown node type \`${uses}\`${didYouMean(uses, this.store.types.keys())}`, this.src.node(usesNode));
     }
     const type = p.type;
     if (type) {
@@ -90,7 +126,7 @@ export class Resolver {
     return p;
   }
 
-  private splitWith(p: Prepared, type: NodeTypeInfo, fail: (m: string, l: Location) => void): void {
+  private splitWith(p: Prepared, type: NodeTypeInfo, fail: (m: NodeMessage, l: Location) => void): void {
     const inst = p.inst;
     const withPair = inst.group.fields.get('with');
     const withNode = deref(this.doc, withPair?.value);
@@ -108,17 +144,17 @@ export class Resolver {
         if (ref) {
           const ports = Object.keys(type.inputs);
           const hint = ports.length > 0 ? ` (its inputs are ${ports.map((x) => `\`${x}\``).join(', ')})` : ' (it has no inputs)';
-          fail(`${label(p)}: parameter \`${key}\` takes a value, not the node reference \`${ref.raw}\`${hint}`, ref.loc);
+          fail((who) => `${who}: parameter \`${key}\` takes a value, not the node reference \`${ref.raw}\`${hint}`, ref.loc);
         } else if (v !== undefined) {
           params[key] = v;
         }
       } else {
-        fail(`${label(p)}: unknown key \`${key}\` in \`with\`${didYouMean(key, known)}`, this.src.node(pair.key));
+        fail((who) => `${who}: unknown key \`${key}\` in \`with\`${didYouMean(key, known)}`, this.src.node(pair.key));
       }
     }
     for (const [name, port] of Object.entries(type.inputs)) {
       if (!port.optional && !p.inputs.has(name) && !(withNode && mapPairs(this.doc, withNode).has(name))) {
-        fail(`${label(p)}: missing input \`${name}\` (a \`${port.type}\` reference such as \`\${ID}\`)`, this.src.node(withPair?.key ?? inst.group.key));
+        fail((who) => `${who}: missing input \`${name}\` (a reference to a \`${port.type}\` output, e.g. \`\${ID}\`)`, this.src.node(withPair?.key ?? inst.group.key));
       }
     }
     const validate = this.store.paramValidator(type.type)!;
@@ -134,13 +170,13 @@ export class Resolver {
         } else {
           loc = this.src.node(locate(this.doc, withNode, prob.path, prob.at).node ?? withPair?.key ?? inst.group.key);
         }
-        fail(`${label(p)}: ${message}`, loc);
+        fail((who) => `${who}: ${message}`, loc);
       }
     }
     p.params = params;
   }
 
-  private readInput(p: Prepared, key: string, port: PortInfo, v: unknown, loc: Location, fail: (m: string, l: Location) => void): void {
+  private readInput(p: Prepared, key: string, port: PortInfo, v: unknown, loc: Location, fail: (m: NodeMessage, l: Location) => void): void {
     if (v === undefined) return; // substitution reported it
     const list = Array.isArray(v);
     const flat = list ? (v as unknown[]).flat(Infinity) : [v];
@@ -148,17 +184,17 @@ export class Resolver {
     for (const x of flat) {
       if (x instanceof NodeRef) refs.push(x);
       else {
-        fail(`${label(p)}: input \`${key}\` takes a reference to another node's output (\`\${ID}\` or \`\${ID.PORT}\`), got ${describeValue(x)}`, loc);
+        fail((who) => `${who}: input \`${key}\` takes a reference to another node's output (\`\${ID}\` or \`\${ID.PORT}\`), got ${describeValue(x)}`, loc);
         return;
       }
     }
     const isList = list || refs.some((r) => r.glob);
     if (!port.many && (isList || refs.length !== 1)) {
-      fail(`${label(p)}: input \`${key}\` takes one reference, got a list${refs.some((r) => r.glob) ? ' (a glob `${ID.*}` is a list)' : ''}`, loc);
+      fail((who) => `${who}: input \`${key}\` takes one reference, got a list${refs.some((r) => r.glob) ? ' (a glob `${ID.*}` is a list)' : ''}`, loc);
       return;
     }
     if (refs.length === 0) {
-      fail(`${label(p)}: input \`${key}\` got an empty list`, loc);
+      fail((who) => `${who}: input \`${key}\` got an empty list`, loc);
       return;
     }
     p.inputs.set(key, { refs, list: isList, loc });
@@ -179,20 +215,17 @@ export class Resolver {
       const loc = this.src.node(el);
       const r = classify(v.trim());
       if (r.kind === 'node') p.needs.push(new NodeRef(r.target, r.glob, v.trim(), loc));
-      else {
-        p.broken = true;
-        this.diags.error(`node \`${inst.id}\`: \`needs\` entries are node ids or \`ID.*\`, got \`${v}\``, loc);
-      }
+      else this.nodeError(p, (who) => `${who}: \`needs\` entries are node ids or \`ID.*\`, got \`${v}\``, loc);
     }
   }
 
-  private readResources(p: Prepared, fail: (m: string, l: Location) => void): void {
+  private readResources(p: Prepared, fail: (m: NodeMessage, l: Location) => void): void {
     const resNode = deref(this.doc, p.inst.group.fields.get('resources')?.value);
     for (const [name, pair] of mapPairs(this.doc, resNode)) {
       const v = this.sub.value(pair.value, p.inst.scope);
       if (v === undefined) continue;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        fail(`node \`${p.inst.id}\`: resource \`${name}\` must be an integer >= 0, got ${describeValue(v)}`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
+        fail((who) => `${who}: resource \`${name}\` must be an integer >= 0, got ${describeValue(v)}`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
         continue;
       }
       p.resources[name] = v;
@@ -283,9 +316,9 @@ export class Resolver {
             continue;
           }
           if (out.info.type !== decl.type && out.info.type !== 'any' && decl.type !== 'any') {
-            p.broken = true;
-            this.diags.error(
-              `${label(p)}: input \`${name}\` takes \`${decl.type}\`, but \`${ref.raw}\` is \`${out.info.type}\` (output \`${out.port}\` of \`${t.node}\`)`,
+            this.nodeError(
+              p,
+              (who) => `${who}: input \`${name}\` takes \`${decl.type}\`, but \`${ref.raw}\` is \`${out.info.type}\` (output \`${out.port}\` of \`${t.node}\`)`,
               ref.loc,
             );
             continue;

@@ -53,6 +53,8 @@ export class Substituter {
     private readonly doc: Document,
     private readonly src: SourceFile,
     private readonly diags: Diagnostics,
+    /** Declared params without a value (already reported): references to them fail quietly. */
+    private readonly unsetParams: ReadonlySet<string> = new Set(),
   ) {}
 
   private fail(message: string, loc: Location): undefined {
@@ -68,6 +70,10 @@ export class Substituter {
       case 'invalid':
         return this.fail(`invalid reference \`${tok.raw}\`: ${ref.why}`, loc);
       case 'param': {
+        if (this.unsetParams.has(ref.name)) {
+          this.errors++;
+          return undefined;
+        }
         if (!(ref.name in scope.params)) {
           return this.fail(`no param \`${ref.name}\`${didYouMean(ref.name, Object.keys(scope.params))}`, loc);
         }

@@ -1,0 +1,22 @@
+/** Every pipeline shipped in pipelines/ validates against the real schemas/ (house rule). */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { formatDiagnostics, loadPipeline } from '../../src/dsl/index.js';
+import { repoRoot } from '../util/shared.js';
+
+const dir = join(repoRoot, 'pipelines');
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+
+void test('pipelines/ is listed', () => {
+  assert.ok(Array.isArray(files));
+});
+
+for (const f of files) {
+  void test(`pipelines/${f} validates`, async () => {
+    const r = await loadPipeline(join(dir, f));
+    assert.equal(formatDiagnostics(r.diagnostics, r.sources), '');
+    assert.ok(r.graph);
+  });
+}
