@@ -5,10 +5,18 @@
 import type { NodeType } from './types.js';
 import { shellNodes } from './shell.js';
 import { modelNodes } from './model.js';
+import { signalsNodes } from './signals.js';
+import { scoreNodes } from './score.js';
+import { fuseNodes } from './fuse.js';
+import { pruneNodes } from './prune.js';
 
 const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   shellNodes,
   modelNodes,
+  signalsNodes,
+  scoreNodes,
+  fuseNodes,
+  pruneNodes,
 ];
 
 function build(): ReadonlyMap<string, NodeType<never>> {
