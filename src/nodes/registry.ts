@@ -9,6 +9,9 @@ import { signalsNodes } from './signals.js';
 import { scoreNodes } from './score.js';
 import { fuseNodes } from './fuse.js';
 import { pruneNodes } from './prune.js';
+import { datasetNodes } from './dataset.js';
+import { tokenizerNodes } from './tokenizer.js';
+import { evaluateNodes } from './evaluate.js';
 
 const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   shellNodes,
@@ -17,6 +20,9 @@ const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   scoreNodes,
   fuseNodes,
   pruneNodes,
+  datasetNodes,
+  tokenizerNodes,
+  evaluateNodes,
 ];
 
 function build(): ReadonlyMap<string, NodeType<never>> {

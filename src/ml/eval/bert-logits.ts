@@ -1,0 +1,15 @@
+/** The BERT classifier's forward as a LogitsFn for a kept-layer set (eval mode, no dropout). */
+import type { BertClassifier } from '../bert/model.js';
+import { disposeResult, forward } from '../bert/forward.js';
+import type { LogitsFn } from './runner.js';
+
+export function bertLogits(model: BertClassifier, layers?: readonly number[]): LogitsFn {
+  return async (batch) => {
+    const result = forward(model, batch, layers ? { layers } : {});
+    try {
+      return (await result.logits.data()) as Float32Array;
+    } finally {
+      disposeResult(result);
+    }
+  };
+}
