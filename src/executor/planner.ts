@@ -58,8 +58,8 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
     const inputs = inputArtifacts(node, (up) => known.get(up));
     if (!inputs) {
       const running = dependenciesOf(node).filter((d) => graph.nodes.has(d) && !known.has(d));
-      entry.reasons.push(...staticReasons(node, type.version, lastEntry?.components));
-      entry.reasons.push(`upstream runs: ${running.join(', ')}`);
+      if (lastEntry) entry.reasons.push(...staticReasons(node, type.version, lastEntry.components), `upstream runs: ${running.join(', ')}`);
+      else entry.reasons.push('new');
       if (force.ids.has(id)) entry.reasons.unshift('forced');
       if (!node.cache || type.cacheable === false) entry.reasons.unshift('not cacheable');
       continue;
@@ -99,8 +99,7 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
 }
 
 /** Reasons that need no input digests: type version, params, input files vs the last run. */
-function staticReasons(node: ResolvedNode, typeVersion: number, last: KeyComponents | undefined): string[] {
-  if (!last) return ['new'];
+function staticReasons(node: ResolvedNode, typeVersion: number, last: KeyComponents): string[] {
   const now: KeyComponents = { ...last, type: node.type, typeVersion, params: node.params };
   return diffComponents(last, now);
 }

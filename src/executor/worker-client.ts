@@ -9,7 +9,6 @@ import { appendFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
 import type { Progress } from '../nodes/types.js';
 import type { Cache, IndexRecord } from './cache.js';
 import type { Job } from './job.js';
@@ -40,7 +39,7 @@ const KILL_GRACE_MS = 3000;
  */
 export function cliEntryArgs(cliMain: string, args: string[]): string[] {
   const script = `const { main } = await import(${JSON.stringify(pathToFileURL(cliMain).href)}); process.exitCode = await main(process.argv.slice(1));`;
-  return ['--input-type=module', '-e', script, ...args];
+  return ['--input-type=module', '-e', script, '--', ...args];
 }
 
 export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexRecord> {
@@ -50,6 +49,8 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
   const scratch = await o.cache.makeTmpDir();
   const jobFile = join(scratch, 'job.json');
   await writeFile(jobFile, JSON.stringify(job, null, 2));
+  // Loaded on first use: a warm rerun that runs nothing never pays for execa's import.
+  const { execa } = await import('execa');
   const child = execa(process.execPath, cliEntryArgs(o.cliMain, ['run-node', jobFile, '--cache-dir', dir, '--locked']), {
     ipc: true,
     env: o.env,

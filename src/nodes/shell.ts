@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
-import { execa } from 'execa';
 import { NodeError, type BlobRef, type FilesManifest, type NodeContext, type NodeType, type RestoreContext } from './types.js';
 
 export interface ShellParams {
@@ -40,6 +39,8 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   const cwd = resolve(ctx.pipelineDir, p.cwd ?? '.');
   ctx.log(`$ ${p.run}`);
   // Own process group, so stopping the node stops everything the command started.
+  // Loaded on first use: a warm rerun that runs nothing never pays for execa's import.
+  const { execa } = await import('execa');
   const child = execa(p.run, {
     shell: true,
     cwd,

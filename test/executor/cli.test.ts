@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cli, startCli } from '../util/exec-cli.js';
+
+async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'layerfuse-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const lines = async (path: string) => (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
+async function waitFor(path: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!existsSync(path)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${path}`);
+    await sleep(25);
+  }
+}
+
+void test('SIGKILL mid-run: cache verify passes and the rerun continues from what finished', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: killed
+nodes:
+  a:
+    uses: shell
+    with:
+      run: echo a >> runs.log && echo a > a.txt
+      outputs: [a.txt]
+  b:
+    uses: shell
+    with:
+      run: echo b >> runs.log; if [ ! -f b-started ]; then touch b-started; sleep 30; fi; echo b > b.txt
+      outputs: [b.txt]
+      after: ["\${a}"]
+`,
+  );
+  const { child, done } = startCli(dir, ['run', 'p.yaml', '-j', '1']);
+  await waitFor(join(dir, 'b-started'));
+  process.kill(-(child.pid as number), 'SIGKILL');
+  const killed = await done;
+  assert.equal(killed.signal, 'SIGKILL');
+  const verify = await cli(dir, ['cache', 'verify']);
+  assert.equal(verify.code, 0, verify.stderr);
+  assert.match(verify.stdout, /^ok: /);
+  const plan = await cli(dir, ['plan', 'p.yaml']);
+  assert.match(plan.stdout, /^cached a\s*$/m);
+  assert.match(plan.stdout, /^run {4}b +new$/m);
+  const rerun = await cli(dir, ['run', 'p.yaml']);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.match(rerun.stderr, /done: 1 ran, 1 cached/);
+  assert.deepEqual(await lines(join(dir, 'runs.log')), ['a', 'b', 'b'], 'a ran once; b ran again after the kill');
+  assert.equal(await readFile(join(dir, 'b.txt'), 'utf8'), 'b\n');
+});
+
+void test('two CLI runs on one cache at once: the node runs once', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: twice
+nodes:
+  slow:
+    uses: shell
+    with:
+      run: sleep 1; echo ran >> runs.log; echo done > slow.txt
+      outputs: [slow.txt]
+`,
+  );
+  const [x, y] = await Promise.all([cli(dir, ['run', 'p.yaml']), cli(dir, ['run', 'p.yaml'])]);
+  assert.equal(x.code, 0, x.stderr);
+  assert.equal(y.code, 0, y.stderr);
+  assert.deepEqual(await lines(join(dir, 'runs.log')), ['ran']);
+  assert.deepEqual([x.stderr, y.stderr].map((s) => /1 ran/.test(s)).sort(), [false, true]);
+});
+
+void test('exit codes and the failure summary: node, error, log file; 2 for invalid pipelines and usage', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: failing
+nodes:
+  bad:
+    uses: shell
+    with:
+      run: echo "no such thing" >&2; exit 7
+  fine:
+    uses: shell
+    with:
+      run: "true"
+  after:
+    uses: shell
+    with:
+      run: "true"
+      after: ["\${bad}"]
+`,
+  );
+  const r = await cli(dir, ['run', 'p.yaml', '--keep-going', '-j', '1']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /failed: 1 ran, 0 cached, 1 failed, 1 skipped/);
+  assert.match(r.stderr, /\nfailed: bad\n {2}node bad: command exited with code 7; last output:\n {4}no such thing\n {2}log: cache\/logs\/bad\.[0-9a-f]{12}\.log\n/);
+  const logPath = /log: (\S+)/.exec(r.stderr)?.[1] as string;
+  assert.match(await readFile(join(dir, logPath), 'utf8'), /no such thing/);
+  await writeFile(join(dir, 'bad.yaml'), 'version: 1\nname: x\nnodes:\n  a:\n    uses: shel\n');
+  assert.equal((await cli(dir, ['run', 'bad.yaml'])).code, 2);
+  assert.equal((await cli(dir, ['run', 'p.yaml', '-j', '0'])).code, 2);
+  assert.equal((await cli(dir, ['run', 'p.yaml', '--only', 'nope'])).code, 2);
+});
+
+void test('plan, explain, show and cache ls/gc on a small pipeline', async (t) => {
+  const dir = await tempDir(t);
+  const pipeline = (n: number) => `version: 1
+name: small
+params:
+  n: ${n}
+nodes:
+  gen:
+    uses: shell
+    with:
+      run: >-
+        printf '{"n": \${params.n}}\\n{"n": 2}\\n' > rows.jsonl
+      outputs: [rows.jsonl]
+  use:
+    uses: shell
+    with:
+      run: wc -l < rows.jsonl > count.txt
+      data: ["\${gen}"]
+      outputs: [count.txt]
+`;
+  await writeFile(join(dir, 'p.yaml'), pipeline(1));
+  const first = await cli(dir, ['plan', 'p.yaml']);
+  assert.equal(first.stdout, 'run    gen  new\nrun    use  new\n\n0 cached, 2 to run\n');
+  assert.equal((await cli(dir, ['run', 'p.yaml'])).code, 0);
+  assert.equal((await cli(dir, ['plan', 'p.yaml'])).stdout, 'cached gen\ncached use\n\n2 cached, 0 to run\n');
+  const changed = await cli(dir, ['plan', 'p.yaml', '--set', 'n=5', '--json']);
+  const entries = JSON.parse(changed.stdout) as Array<{ id: string; action: string; reasons: string[] }>;
+  assert.deepEqual(entries.map((e) => [e.id, e.action, e.reasons]), [
+    ['gen', 'run', ['params changed: with.run']],
+    ['use', 'run', ['upstream runs: gen']],
+  ]);
+  const explain = await cli(dir, ['explain', 'p.yaml', 'use']);
+  assert.match(explain.stdout, /^node use \(shell\)\nkey {2}[0-9a-f]{64}\nstatus {2}cached\n\nkey components:\n/);
+  assert.match(explain.stdout, /"typeVersion": 1/);
+  const show = await cli(dir, ['show', 'p.yaml', 'gen', '--json']);
+  assert.equal(show.code, 0, show.stderr);
+  const shown = JSON.parse(show.stdout) as { outputs: { files: { contents: Record<string, unknown> } } };
+  assert.deepEqual(shown.outputs.files.contents, { '/files/rows.jsonl': [{ n: 1 }, { n: 2 }] });
+  const showText = await cli(dir, ['show', 'p.yaml', 'use']);
+  assert.match(showText.stdout, /output files \(files\) digest [0-9a-f]{64}/);
+  assert.match(showText.stdout, /runs:\n {2}\S+ {2}\d+\.\d\d s {2}in-process pid \d+/);
+  const ls = await cli(dir, ['cache', 'ls']);
+  assert.match(ls.stdout, /2 entries, \d+ objects/);
+  // gc keeping this pipeline's lock file: nothing referenced goes.
+  const gc = await cli(dir, ['cache', 'gc', '--keep', 'p.yaml', '--keep-days', '0']);
+  assert.match(gc.stdout, /removed 0 entries/);
+  assert.equal((await cli(dir, ['plan', 'p.yaml'])).stdout.endsWith('2 cached, 0 to run\n'), true);
+  assert.equal((await cli(dir, ['cache', 'gc'])).code, 2, 'gc needs to be told what to keep');
+});
