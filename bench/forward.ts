@@ -1,0 +1,129 @@
+/**
+ * Forward throughput (sequences/s at sequence length 128) on TF.js WASM at the bert-base shape
+ * and at the default pipeline's shape, beside PyTorch at the same thread count (1: WASM is
+ * single-threaded) when python3 has torch; and the peak RSS of a bert-base forward at batch 8.
+ * Run: npm run build && node dist/bench/forward.js [--quick]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../src/ml/backend.js';
+import { makeConfig } from '../src/ml/bert/config.js';
+import { BertClassifier } from '../src/ml/bert/model.js';
+import { forward, disposeResult } from '../src/ml/bert/forward.js';
+import type { Batch, BertConfig } from '../src/ml/types.js';
+
+export interface Shape {
+  name: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  ff: number;
+  vocab: number;
+  batch: number;
+}
+
+export const SEQ = 128;
+export const SHAPES: Shape[] = [
+  { name: 'default (4x128, ff 512)', layers: 4, hidden: 128, heads: 4, ff: 512, vocab: 8000, batch: 32 },
+  { name: 'bert-base (12x768, ff 3072)', layers: 12, hidden: 768, heads: 12, ff: 3072, vocab: 30522, batch: 8 },
+];
+
+export function configOf(s: Shape): BertConfig {
+  return makeConfig({ vocabSize: s.vocab, numLabels: 4, hiddenSize: s.hidden, numLayers: s.layers, numHeads: s.heads, intermediateSize: s.ff, maxPositions: 512 });
+}
+
+export function randomBatch(s: Shape, seed = 1): Batch {
+  let x = seed >>> 0;
+  const ids = new Int32Array(s.batch * SEQ).map(() => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return 5 + (x % (s.vocab - 5));
+  });
+  for (let b = 0; b < s.batch; b++) ids[b * SEQ] = 2;
+  return { batchSize: s.batch, seqLen: SEQ, inputIds: ids, attentionMask: new Int32Array(s.batch * SEQ).fill(1), labels: Int32Array.from({ length: s.batch }, (_, i) => i % 4) };
+}
+
+/** Median seconds of `reps` calls after one warmup call. */
+export function timeIt(reps: number, fn: () => void): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    times.push((performance.now() - t) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export function forwardSeconds(model: BertClassifier, batch: Batch, reps: number): number {
+  return timeIt(reps, () => {
+    const r = forward(model, batch);
+    r.logits.dataSync();
+    disposeResult(r);
+  });
+}
+
+export interface TorchTimes {
+  forward_s: number;
+  train_step_s: number;
+  torch: string;
+}
+
+/** PyTorch at 1 thread for the same shape, or undefined (with the reason printed) when absent. */
+export function torchTimes(s: Shape, reps: number): TorchTimes | undefined {
+  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch-forward.py');
+  const args = [script, '--layers', String(s.layers), '--hidden', String(s.hidden), '--heads', String(s.heads), '--ff', String(s.ff), '--vocab', String(s.vocab), '--batch', String(s.batch), '--seq', String(SEQ), '--reps', String(reps), '--threads', '1'];
+  const out = execFileSync('python3', args, { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as TorchTimes;
+}
+
+export function torchAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+}
+
+/** In a child process: build a bert-base model, run one forward at batch 8, print max RSS (MiB). */
+async function peakChild(): Promise<void> {
+  await initBackend('wasm');
+  const s = SHAPES[1]!;
+  const model = BertClassifier.create(configOf(s), { seed: 1 });
+  const r = forward(model, randomBatch(s));
+  r.logits.dataSync();
+  disposeResult(r);
+  model.dispose();
+  process.stdout.write(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--peak-child')) return peakChild();
+  const quick = process.argv.includes('--quick');
+  const backend = await initBackend('wasm');
+  const haveTorch = torchAvailable();
+  console.log(`forward throughput, backend ${backend}, sequence length ${SEQ}, 1 thread${haveTorch ? '' : '; PyTorch not available (python3 -c "import torch" failed; apt-get install -y python3-torch)'}`);
+  for (const s of SHAPES) {
+    const reps = quick || s.layers > 4 ? 2 : 5;
+    const model = BertClassifier.create(configOf(s), { seed: 1 });
+    const batch = randomBatch(s);
+    const before = tf.memory().numTensors;
+    const secs = forwardSeconds(model, batch, reps);
+    if (tf.memory().numTensors !== before) throw new Error('forward leaked tensors');
+    model.dispose();
+    const seqPerS = s.batch / secs;
+    let line = `  ${s.name.padEnd(28)} batch ${String(s.batch).padStart(2)}: ${seqPerS.toFixed(1).padStart(7)} seq/s (${(secs * 1000).toFixed(0)} ms/batch)`;
+    const torch = haveTorch ? torchTimes(s, reps) : undefined;
+    if (torch) {
+      const tseq = s.batch / torch.forward_s;
+      line += ` | PyTorch ${torch.torch}: ${tseq.toFixed(1)} seq/s | TF.js/PyTorch ${(seqPerS / tseq).toFixed(2)}x`;
+    }
+    console.log(line);
+  }
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--peak-child'], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`peak-memory child failed: ${child.stderr}`);
+  const peak = (JSON.parse(child.stdout.trim().split('\n').pop()!) as { maxRssMiB: number }).maxRssMiB;
+  console.log(`peak RSS, bert-base forward at batch 8 (fresh process, model creation included): ${(peak / 1024).toFixed(2)} GiB (target < 2 GiB: ${peak < 2048 ? 'met' : 'MISSED'})`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -1,0 +1,47 @@
+/**
+ * One training step (train-mode forward with dropout, backward, clipping, AdamW) against one
+ * eval forward at the same shape and batch, on TF.js WASM: target at most 4x. PyTorch's ratio
+ * beside it when python3 has torch.
+ * Run: npm run build && node dist/bench/train-step.js [--quick]
+ */
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../src/ml/backend.js';
+import { BertClassifier } from '../src/ml/bert/model.js';
+import { lossAndGrads } from '../src/ml/bert/gradients.js';
+import { isDecayed } from '../src/ml/bert/names.js';
+import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
+import { SHAPES, configOf, forwardSeconds, randomBatch, timeIt, torchAvailable, torchTimes } from './forward.js';
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const backend = await initBackend('wasm');
+  const haveTorch = torchAvailable();
+  console.log(`training step vs forward, backend ${backend}, sequence length 128${haveTorch ? '' : '; PyTorch not available'}`);
+  for (const s of SHAPES) {
+    const reps = quick || s.layers > 4 ? 2 : 4;
+    const model = BertClassifier.create(configOf(s), { seed: 1 });
+    const batch = randomBatch(s);
+    const fwd = forwardSeconds(model, batch, reps);
+    const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
+    const before = tf.memory().numTensors;
+    let step = 0;
+    const train = timeIt(reps, () => {
+      const r = lossAndGrads(model, batch, { training: true, seed: step++ });
+      r.forward.logits.dispose();
+      clipByGlobalNorm(r.grads, 1);
+      opt.step(r.grads, 1e-4);
+      for (const g of r.grads.values()) g.dispose();
+    });
+    if (tf.memory().numTensors !== before) throw new Error('training step leaked tensors');
+    opt.dispose();
+    model.dispose();
+    const ratio = train / fwd;
+    let line = `  ${s.name.padEnd(28)} batch ${String(s.batch).padStart(2)}: forward ${(fwd * 1000).toFixed(0)} ms, train step ${(train * 1000).toFixed(0)} ms, ratio ${ratio.toFixed(2)}x (target <= 4x: ${ratio <= 4 ? 'met' : 'MISSED'})`;
+    const torch = haveTorch ? torchTimes(s, reps) : undefined;
+    if (torch) line += ` | PyTorch ratio ${(torch.train_step_s / torch.forward_s).toFixed(2)}x, TF.js step / PyTorch step ${(train / torch.train_step_s).toFixed(2)}x`;
+    console.log(line);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
