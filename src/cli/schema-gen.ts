@@ -149,6 +149,7 @@ export function buildPipelineSchema(descriptors: readonly NodeDescriptor[]): Jso
         description: 'Pipeline name; outputs for people go to results/<name>/.',
         errorMessage: 'name must start with a letter or digit and contain only letters, digits, `.`, `_` and `-`',
       },
+      description: { type: 'string', description: 'Free text for people: what this pipeline is for.' },
       params: {
         type: ['object', 'null'],
         description: 'Parameters, overridable with `--set key=value`: a plain value (its type is inferred) or {type, default, description, enum}.',

@@ -132,10 +132,14 @@ export function stronglyConnected(nodes: Iterable<string>, succ: (n: string) => 
 export function cycles(nodes: Iterable<string>, succ: (n: string) => Iterable<string>): string[][] {
   const trails: string[][] = [];
   for (const comp of stronglyConnected(nodes, succ)) {
+    if (comp.length === 1) {
+      const only = comp[0]!;
+      if ([...succ(only)].includes(only)) trails.push([only, only]);
+      continue;
+    }
     const members = new Set(comp);
     const start = [...comp].sort()[0]!;
     const nexts = (n: string): string[] => [...new Set(succ(n))].filter((s) => members.has(s)).sort();
-    if (comp.length === 1 && !nexts(start).includes(start)) continue;
     // Breadth-first from start back to start, within the component.
     const prev = new Map<string, string>();
     const queue = [start];

@@ -131,13 +131,15 @@ export class Resolver {
     const withPair = inst.group.fields.get('with');
     const withNode = deref(this.doc, withPair?.value);
     const paramProps = type.params.properties ?? {};
-    const known = [...Object.keys(paramProps), ...Object.keys(type.inputs)];
     const params: Record<string, unknown> = {};
-    for (const [key, pair] of mapPairs(this.doc, withNode)) {
+    const withPairs = mapPairs(this.doc, withNode);
+    for (const [key, pair] of withPairs) {
       const valueNode = deref(this.doc, pair.value);
       if (key in type.inputs) {
+        const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
-        this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
+        // A failed substitution was reported; the value would only echo it.
+        if (this.sub.errors === before) this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
       } else if (key in paramProps) {
         const v = this.sub.value(pair.value, inst.scope);
         const ref = containsNodeRef(v);
@@ -149,11 +151,12 @@ export class Resolver {
           params[key] = v;
         }
       } else {
+        const known = [...Object.keys(paramProps), ...Object.keys(type.inputs)];
         fail((who) => `${who}: unknown key \`${key}\` in \`with\`${didYouMean(key, known)}`, this.src.node(pair.key));
       }
     }
     for (const [name, port] of Object.entries(type.inputs)) {
-      if (!port.optional && !p.inputs.has(name) && !(withNode && mapPairs(this.doc, withNode).has(name))) {
+      if (!port.optional && !withPairs.has(name)) {
         fail((who) => `${who}: missing input \`${name}\` (a reference to a \`${port.type}\` output, e.g. \`\${ID}\`)`, this.src.node(withPair?.key ?? inst.group.key));
       }
     }

@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
 import { classify, NodeRef, scan, type RefToken } from './references.js';
+import { slugify } from './slug.js';
 import type { SourceFile } from './source.js';
 import type { Location } from './types.js';
 import { deref, keyString } from './yaml-nav.js';
@@ -98,8 +99,32 @@ export class Substituter {
     }
   }
 
+  /**
+   * Resolve references nested inside a reference, innermost first: `${step.${item}}` is the
+   * node of group `step` expanded for the same item. Inside a node reference the value is
+   * slugified, as expanded ids are; inside `${params.…}`/`${item.…}` it is used as text.
+   */
+  private unnest(s: string, node: unknown, scope: Scope): string | undefined {
+    const NESTED = /\$\{([^{}]*?)\$\{([^{}$]*)\}/;
+    for (let m = NESTED.exec(s); m; m = NESTED.exec(s)) {
+      const outer = m[1]!;
+      const inner = `\${${m[2]!}}`;
+      const loc = this.src.within(node as never, inner);
+      const v = this.resolve({ text: m[2]!.trim(), raw: inner }, scope, loc);
+      if (v === undefined) return undefined;
+      if (v instanceof NodeRef || (v !== null && typeof v === 'object')) {
+        return this.fail(`\`${inner}\` inside a reference must be a plain value (a param, item or matrix value), not ${v instanceof NodeRef ? 'a node reference' : 'a list or map'}`, loc);
+      }
+      const asText = /^\s*(params|item|matrix)(\.|$)/.test(outer) ? String(v) : slugify(v);
+      s = s.slice(0, m.index) + '${' + outer + asText + s.slice(m.index + m[0].length);
+    }
+    return s;
+  }
+
   /** Substitute inside one string found at `node` (for locations). */
-  string(s: string, node: unknown, scope: Scope): unknown {
+  string(text: string, node: unknown, scope: Scope): unknown {
+    const s = text.includes('${') ? this.unnest(text, node, scope) : text;
+    if (s === undefined) return undefined;
     const sc = scan(s);
     if (!sc.hasRefs) return sc.parts.join('');
     if (sc.exact) return this.resolve(sc.exact, scope, this.src.within(node as never, sc.exact.raw));

@@ -182,3 +182,28 @@ void test('slugs are lowercase [a-z0-9_.-]', () => {
   assert.equal(slugify(['a', 'B c']), 'a-b-c');
   assert.equal(slugify('--x__y..'), 'x__y');
 });
+
+void test('nested references: ${step.${item}} is the same item of another group (slugified)', async () => {
+  const r = await loadText(`version: 1
+name: t
+params:
+  which: B
+nodes:
+  step:
+    foreach: [A, B]
+    uses: util/echo
+  after:
+    foreach: [A, B]
+    uses: util/echo
+    with: {after: ["\${step.\${item}}"], value: "\${params.\${item}x}"}
+  one:
+    uses: util/echo
+    with: {after: ["\${step.\${params.which}}"]}
+`.replace('${params.${item}x}', 'v-${item}'));
+  assert.deepEqual(r.diagnostics, []);
+  const g = r.graph!;
+  assert.deepEqual(g.nodes.get('after.a')!.inputs.after, [{ node: 'step.a', port: 'out' }]);
+  assert.deepEqual(g.nodes.get('after.b')!.inputs.after, [{ node: 'step.b', port: 'out' }]);
+  assert.deepEqual(g.nodes.get('one')!.inputs.after, [{ node: 'step.b', port: 'out' }]);
+  assert.equal(g.nodes.get('after.a')!.params.value, 'v-A');
+});
