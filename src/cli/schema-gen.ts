@@ -141,6 +141,7 @@ export function buildPipelineSchema(descriptors: readonly NodeDescriptor[]): Jso
     type: 'object',
     required: ['version', 'name', 'nodes'],
     additionalProperties: false,
+    patternProperties: { '^x-': { description: 'Ignored: a place for YAML anchors (`x-defaults: &d {...}`, then `<<: *d`).' } },
     properties: {
       version: { const: 1, description: 'File format version; must be 1.', errorMessage: 'version must be 1' },
       name: {

@@ -10,6 +10,7 @@
 import { isScalar, Lexer, parseDocument, visit, type Document, type Node } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import type { SourceFile } from './source.js';
+import { isMergePair } from './yaml-nav.js';
 
 /** Lexer control tokens take no room in the source text. */
 const CONTROL = new Set(['\x02', '\x18', '\x1f']);
@@ -66,7 +67,7 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
       const seen = new Map<unknown, Node>();
       for (const pair of map.items) {
         const k = pair.key;
-        if (!isScalar(k)) continue;
+        if (!isScalar(k) || isMergePair(pair)) continue;
         const prev = seen.get(k.value);
         if (prev) diags.error(`duplicate key \`${String(k.value)}\``, src.node(k), [{ message: 'first defined here', location: src.node(prev) }]);
         else seen.set(k.value, k);
@@ -76,7 +77,7 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
 }
 
 export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
-  const options = { prettyErrors: false, uniqueKeys: false, strict: true } as const;
+  const options = { prettyErrors: false, uniqueKeys: false, strict: true, merge: true } as const;
   let doc = parseDocument(src.text, options);
   // An unquoted `${` in a flow collection always makes yaml report an error, so the extra
   // lexer pass is only needed then.

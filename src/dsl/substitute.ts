@@ -11,7 +11,7 @@ import { classify, NodeRef, scan, type RefToken } from './references.js';
 import { slugify } from './slug.js';
 import type { SourceFile } from './source.js';
 import type { Location } from './types.js';
-import { deref, keyString } from './yaml-nav.js';
+import { deref, mapPairs } from './yaml-nav.js';
 
 /** One value a foreach or matrix axis ranges over: plain data or a NodeRef. */
 export interface Item {
@@ -161,10 +161,7 @@ export class Substituter {
     if (isSeq(node)) return node.items.map((x) => this.value(x, scope));
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const k = keyString(pair);
-        if (k !== undefined) out[k] = this.value(pair.value, scope);
-      }
+      for (const [k, pair] of mapPairs(this.doc, node)) out[k] = this.value(pair.value, scope);
       return out;
     }
     return null;

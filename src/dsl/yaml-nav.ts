@@ -20,15 +20,35 @@ export function keyString(pair: Pair): string | undefined {
   return undefined;
 }
 
-/** The pairs of a map node, by key (first wins; duplicates are a parse error already). */
-export function mapPairs(doc: Document, n: unknown): Map<string, Pair<Node, Node>> {
+/** A YAML merge key `<<` (parsed with `merge: true`, yaml gives it a symbol value). */
+export function isMergePair(pair: Pair): boolean {
+  return isScalar(pair.key) && (typeof pair.key.value === 'symbol' || (pair.key.value === '<<' && pair.key.type === 'PLAIN'));
+}
+
+/**
+ * The pairs of a map node, by key, with YAML merge keys applied (`<<: *defaults` or
+ * `<<: [*a, *b]`): the map's own keys win, then earlier merged maps over later ones, as in
+ * `toJS`. Locations of merged values point into the anchored map, where their text is.
+ */
+export function mapPairs(doc: Document, n: unknown, depth = 0): Map<string, Pair<Node, Node>> {
   const out = new Map<string, Pair<Node, Node>>();
   const m = deref(doc, n);
   if (!isMap(m)) return out;
+  const merges: unknown[] = [];
   for (const item of m.items) {
     if (!isPair(item)) continue;
+    if (isMergePair(item)) {
+      const v = deref(doc, item.value);
+      merges.push(...(isSeq(v) ? v.items : [v]));
+      continue;
+    }
     const k = keyString(item);
     if (k !== undefined && !out.has(k)) out.set(k, item as Pair<Node, Node>);
+  }
+  if (depth < 16) {
+    for (const src of merges) {
+      for (const [k, pair] of mapPairs(doc, src, depth + 1)) if (!out.has(k)) out.set(k, pair);
+    }
   }
   return out;
 }

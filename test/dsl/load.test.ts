@@ -182,3 +182,44 @@ void test('a missing file is one diagnostic, not an exception', async () => {
 void test('diagnosticsOf is empty for a valid pipeline', async () => {
   assert.equal(await diagnosticsOf(designExample), '');
 });
+
+void test('YAML anchors and merge keys: x-* top-level keys hold shared blocks; own keys win', async () => {
+  const r = await loadText(`version: 1
+name: t
+x-train: &train
+  epochs: 3
+  lr: 0.1
+nodes:
+  d: {uses: dataset/spam-assassin}
+  a:
+    uses: model/train
+    with:
+      <<: *train
+      data: \${d}
+      lr: 0.5
+  b:
+    uses: model/train
+    with:
+      <<: *train
+      data: \${d}
+      epoch: 1
+`);
+  assert.deepEqual(
+    r.diagnostics.map((d) => `${d.location.range!.start.line}: ${d.message}`),
+    ['19: node `b` (model/train): unknown key `epoch` in `with`; did you mean `epochs`?'],
+  );
+  const ok = await loadText(`version: 1
+name: t
+x-train: &train {epochs: 3, lr: 0.1}
+nodes:
+  d: {uses: dataset/spam-assassin}
+  a:
+    uses: model/train
+    with:
+      <<: *train
+      data: \${d}
+      lr: 0.5
+`);
+  assert.deepEqual(ok.diagnostics, []);
+  assert.deepEqual(ok.graph!.nodes.get('a')!.params, { epochs: 3, lr: 0.5, layers: 6, tags: [] });
+});
