@@ -49,7 +49,7 @@ void test('weighted-sum of z-scored keep scores; unknown and missing weights are
   const z = Math.sqrt(1.5);
   const r = fuseWeighted(rows, { p: 2, q: 1 });
   assert.ok(Math.abs(r.scores[0]! - (2 * -z + 1 * z)) < 1e-12);
-  assert.deepEqual(r.importances, { p: 1, q: 0 });
+  assert.deepEqual(r.importances, { p: 1, q: 0.5 });
   assert.throws(() => fuseWeighted(rows, { p: 1, q: 1, nope: 2 }), /weights name signals that are not inputs: nope/);
   assert.throws(() => fuseWeighted(rows, { p: 1 }), /no weight for q/);
 });

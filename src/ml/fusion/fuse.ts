@@ -128,7 +128,10 @@ export function fuseWeighted(rows: FusionRows, weights: Record<string, number>):
   w.forEach((v, j) => {
     if (!Number.isFinite(v)) throw new FusionInputError(`weight of ${rows.names[j]} is ${v}`);
   });
-  const imp = minMaxScale(w.map(Math.abs));
+  // |w| / max |w|: the weights the user gave, on [0, 1] (min-max would send the smaller of two
+  // weights to 0 whatever its size).
+  const top = Math.max(...w.map(Math.abs));
+  const imp = w.map((v) => (top > 0 ? Math.abs(v) / top : 0));
   return { scores: weightedSum(rows.features, w), importances: Object.fromEntries(rows.names.map((n, j) => [n, imp[j] as number])) };
 }
 
