@@ -7,7 +7,7 @@
  * with yaml's lexer (a plain scalar ending in `$` directly followed by `{`), report it with the
  * quoted form to write instead, and re-parse with them blanked out so yaml's echoes of them vanish.
  */
-import { isScalar, Lexer, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, Lexer, parseDocument, type Document, type Node } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import type { SourceFile } from './source.js';
 import { isMergePair } from './yaml-nav.js';
@@ -62,18 +62,23 @@ export interface Parsed {
  * earlier one, which is quadratic in a 2,000-node `nodes:` map.
  */
 function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics): void {
-  visit(doc, {
-    Map(_, map) {
+  const walk = (n: unknown): void => {
+    if (isMap(n)) {
       const seen = new Map<unknown, Node>();
-      for (const pair of map.items) {
+      for (const pair of n.items) {
         const k = pair.key;
-        if (!isScalar(k) || isMergePair(pair)) continue;
-        const prev = seen.get(k.value);
-        if (prev) diags.error(`duplicate key \`${String(k.value)}\``, src.node(k), [{ message: 'first defined here', location: src.node(prev) }]);
-        else seen.set(k.value, k);
+        if (isScalar(k) && !isMergePair(pair)) {
+          const prev = seen.get(k.value);
+          if (prev) diags.error(`duplicate key \`${String(k.value)}\``, src.node(k), [{ message: 'first defined here', location: src.node(prev) }]);
+          else seen.set(k.value, k);
+        }
+        walk(pair.value);
       }
-    },
-  });
+    } else if (isSeq(n)) {
+      for (const item of n.items) walk(item);
+    }
+  };
+  walk(doc.contents);
 }
 
 export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {

@@ -27,7 +27,29 @@ export interface Scanned {
 
 const REF_RE = /\$?\$\{([^}]*)\}/g;
 
+/**
+ * Templates repeat the same strings once per expansion; scanning and classifying are pure, so
+ * results are kept (bounded) across calls. Callers must not mutate what they get.
+ */
+const MEMO_LIMIT = 50_000;
+const scanMemo = new Map<string, Scanned>();
+const classifyMemo = new Map<string, Ref>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 export function scan(s: string): Scanned {
+  return scanMemo.get(s) ?? remember(scanMemo, s, scanUncached(s));
+}
+
+export function classify(text: string): Ref {
+  return classifyMemo.get(text) ?? remember(classifyMemo, text, classifyUncached(text));
+}
+
+function scanUncached(s: string): Scanned {
   if (!s.includes('${')) return { parts: [s], hasRefs: false };
   const parts: Array<string | RefToken> = [];
   let last = 0;
@@ -60,7 +82,7 @@ export type Ref =
 
 const NODE_REF = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-export function classify(text: string): Ref {
+function classifyUncached(text: string): Ref {
   if (text === '') return { kind: 'invalid', why: 'empty reference' };
   const [head, ...rest] = text.split('.');
   if (head === 'params') {

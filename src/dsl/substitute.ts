@@ -123,7 +123,8 @@ export class Substituter {
 
   /** Substitute inside one string found at `node` (for locations). */
   string(text: string, node: unknown, scope: Scope): unknown {
-    const s = text.includes('${') ? this.unnest(text, node, scope) : text;
+    const first = text.indexOf('${');
+    const s = first !== -1 && text.indexOf('${', first + 2) !== -1 ? this.unnest(text, node, scope) : text;
     if (s === undefined) return undefined;
     const sc = scan(s);
     if (!sc.hasRefs) return sc.parts.join('');
