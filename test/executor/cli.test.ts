@@ -165,3 +165,47 @@ nodes:
   assert.equal((await cli(dir, ['plan', 'p.yaml'])).stdout.endsWith('2 cached, 0 to run\n'), true);
   assert.equal((await cli(dir, ['cache', 'gc'])).code, 2, 'gc needs to be told what to keep');
 });
+
+void test('Ctrl-C (SIGINT): the running command is stopped, locks released, exit 130, cache consistent', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: interrupted
+nodes:
+  long:
+    uses: shell
+    with:
+      run: echo $$ > shell.pid; sleep 30; touch finished
+`,
+  );
+  const { child, done } = startCli(dir, ['run', 'p.yaml']);
+  await waitFor(join(dir, 'shell.pid'));
+  await sleep(100);
+  process.kill(child.pid as number, 'SIGINT');
+  const r = await done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /interrupted: 0 ran, 0 cached, 1 cancelled/);
+  const shellPid = Number((await readFile(join(dir, 'shell.pid'), 'utf8')).trim());
+  assert.throws(() => process.kill(shellPid, 0), /ESRCH/, 'the command was stopped');
+  const { readdir } = await import('node:fs/promises');
+  assert.deepEqual((await readdir(join(dir, 'cache', 'locks'))).filter((f) => f.endsWith('.lock')), []);
+  assert.equal((await cli(dir, ['cache', 'verify'])).code, 0);
+});
+
+void test('a warm rerun loads no tensor library (node modules import src/ml lazily)', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p.yaml'), 'version: 1\nname: warm\nnodes:\n  a:\n    uses: shell\n    with:\n      run: echo hi > a.txt\n      outputs: [a.txt]\n');
+  await writeFile(
+    join(dir, 'hooks.mjs'),
+    "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('@tensorflow')) appendFileSync(process.env.LF_TRACE, r.url + '\\n'); return r; }\n",
+  );
+  await writeFile(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+  assert.equal((await cli(dir, ['run', 'p.yaml'])).code, 0);
+  const trace = join(dir, 'trace.txt');
+  const env = { ...process.env, LF_TRACE: trace, NODE_OPTIONS: `--import ${join(dir, 'register.mjs')}` };
+  const warm = await cli(dir, ['run', 'p.yaml'], env);
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.match(warm.stderr, /done: 0 ran, 1 cached/);
+  assert.equal(await readFile(trace, 'utf8').catch(() => ''), '', 'no @tensorflow module was resolved');
+});
