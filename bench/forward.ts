@@ -71,18 +71,36 @@ export interface TorchTimes {
   torch: string;
 }
 
-/** PyTorch at 1 thread for the same shape, or undefined (with the reason printed) when absent. */
+/**
+ * A python3 that imports torch: the one on PATH, else Debian's (/usr/bin/python3, where
+ * python3-torch installs) when PATH's is another interpreter (pyenv, venv).
+ */
+let python: string | null | undefined;
+export function pythonWithTorch(): string | undefined {
+  if (python === undefined) {
+    python = null;
+    for (const exe of ['python3', '/usr/bin/python3']) {
+      if (spawnSync(exe, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) {
+        python = exe;
+        break;
+      }
+    }
+  }
+  return python ?? undefined;
+}
+
+/** PyTorch at 1 thread for the same shape, or undefined when no python3 has torch. */
 export function torchTimes(s: Shape, reps: number): TorchTimes | undefined {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return undefined;
+  const py = pythonWithTorch();
+  if (!py) return undefined;
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch-forward.py');
   const args = [script, '--layers', String(s.layers), '--hidden', String(s.hidden), '--heads', String(s.heads), '--ff', String(s.ff), '--vocab', String(s.vocab), '--batch', String(s.batch), '--seq', String(SEQ), '--reps', String(reps), '--threads', '1'];
-  const out = execFileSync('python3', args, { encoding: 'utf8' });
+  const out = execFileSync(py, args, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as TorchTimes;
 }
 
 export function torchAvailable(): boolean {
-  return spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  return pythonWithTorch() !== undefined;
 }
 
 /** In a child process: build a bert-base model, run one forward at batch 8, print max RSS (MiB). */

@@ -177,3 +177,35 @@ void test('per-layer gradient statistics reproduce the fixture (PyTorch) gradien
   }
   model.dispose();
 });
+
+void test('segment-wise backward (per-layer recompute) equals the whole-model backward, captures included', async () => {
+  await initBackend('wasm');
+  const config = makeConfig({ vocabSize: 20, numLabels: 2, hiddenSize: 8, numLayers: 3, numHeads: 2, intermediateSize: 16, maxPositions: 16 });
+  const model = BertClassifier.create(config, { seed: 5 });
+  const batch = toyBatch();
+  const before = tf.memory().numTensors;
+  for (const opts of [{ layers: [0, 2], capture: { hidden: true, attention: true, ffnPre: true } }, { training: true, seed: 4, dropout: 0.2 }]) {
+    const full = lossAndGrads(model, batch, { ...opts, segment: false });
+    const seg = lossAndGrads(model, batch, { ...opts, segment: true });
+    assert.ok(Math.abs(full.loss - seg.loss) < 1e-6, `loss ${full.loss} vs ${seg.loss}`);
+    assert.deepEqual([...seg.grads.keys()].sort(), [...full.grads.keys()].sort());
+    for (const [name, g] of full.grads) {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(g, seg.grads.get(name)!))).dataSync()[0]!);
+      assert.ok(diff < 1e-5, `${name} differs by ${diff}`);
+    }
+    const pairs: Array<[tf.Tensor[] | undefined, tf.Tensor[] | undefined]> = [
+      [[full.forward.logits], [seg.forward.logits]],
+      [full.forward.hidden, seg.forward.hidden],
+      [full.forward.attention, seg.forward.attention],
+      [full.forward.ffnPre, seg.forward.ffnPre],
+    ];
+    for (const [a, b] of pairs) {
+      assert.equal(a?.length, b?.length);
+      a?.forEach((t, i) => assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(t, b![i]!))).dataSync()[0]!) < 1e-5));
+    }
+    disposeLossAndGrads(full);
+    disposeLossAndGrads(seg);
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  model.dispose();
+});

@@ -63,60 +63,123 @@ export function checkBatch(batch: Batch, model: BertClassifier, labels = false):
 }
 
 /**
- * The forward itself, without a tidy of its own: call it inside tf.tidy or a gradient function.
- * Per-layer work runs in nested tidies so that inference frees each layer's intermediates
- * (under a gradient tape the tensors the backward needs are kept by the engine).
+ * What every stage of one forward shares. Dropout draws per stage from (seed, stage), so a
+ * stage recomputed on its own (segment-wise backward) drops exactly the same units.
  */
-export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
-  checkBatch(batch, model);
-  const layers = model.resolveLayers(opts.layers);
-  const c = model.config;
-  const { batchSize: B, seqLen: S } = batch;
-  const H = c.hiddenSize;
-  const heads = c.numHeads;
-  const d = H / heads;
-  const training = opts.training ?? false;
-  const rng = new DropoutRng(opts.seed ?? 0);
-  const drop = <T extends tf.Tensor>(x: T, rate: number): T => (training ? rng.apply(x, opts.dropout ?? rate) : x);
-  const w = (name: string): tf.Variable => model.param(name);
-  const capture = opts.capture ?? {};
-  const hidden: tf.Tensor3D[] = [];
-  const attention: tf.Tensor4D[] = [];
-  const ffnPre: tf.Tensor3D[] = [];
+export interface StageContext {
+  model: BertClassifier;
+  B: number;
+  S: number;
+  training: boolean;
+  seed: number;
+  dropout: number | undefined;
+  /** Additive attention mask [B, 1, 1, S]. */
+  mask: tf.Tensor;
+}
 
-  // Embeddings, on the flattened [B*S, H] rows.
+/** Stage keys of the dropout streams: embeddings, encoder layer l (original index), head. */
+const EMB_STAGE = -1;
+const HEAD_STAGE = -2;
+
+function dropper(ctx: StageContext, stage: number): <T extends tf.Tensor>(x: T, rate: number) => T {
+  if (!ctx.training) return (x) => x;
+  const rng = new DropoutRng(ctx.seed * 1009 + stage + 2);
+  return (x, rate) => rng.apply(x, ctx.dropout ?? rate);
+}
+
+/** Flattened [B*S, H] embedding output. */
+export function embeddingStage(ctx: StageContext, batch: Batch): tf.Tensor2D {
+  const { model, B, S } = ctx;
+  const c = model.config;
+  const H = c.hiddenSize;
+  const w = (name: string): tf.Variable => model.param(name);
+  const drop = dropper(ctx, EMB_STAGE);
   const ids = tf.tensor1d(batch.inputIds, 'int32');
   const types: tf.Tensor1D = batch.tokenTypeIds ? tf.tensor1d(batch.tokenTypeIds, 'int32') : tf.zeros([B * S], 'int32');
   const word = embed(w('bert.embeddings.word_embeddings.weight'), ids);
   const pos = tf.slice(w('bert.embeddings.position_embeddings.weight'), [0, 0], [S, H]);
   const typ = embed(w('bert.embeddings.token_type_embeddings.weight'), types);
   const emb = tf.add(tf.reshape(tf.add(word, typ), [B, S, H]), pos);
-  let x = tf.reshape(drop(layerNorm(emb, w('bert.embeddings.LayerNorm.weight'), w('bert.embeddings.LayerNorm.bias'), c.layerNormEps), c.hiddenDropout), [B * S, H]) as tf.Tensor2D;
-  if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
+  return tf.reshape(drop(layerNorm(emb, w('bert.embeddings.LayerNorm.weight'), w('bert.embeddings.LayerNorm.bias'), c.layerNormEps), c.hiddenDropout), [B * S, H]) as tf.Tensor2D;
+}
 
+export interface LayerOutput {
+  y: tf.Tensor2D;
+  /** Attention probabilities [B, heads, S, S]. */
+  probs: tf.Tensor4D;
+  /** GELU input [B*S, intermediate]. */
+  pre: tf.Tensor2D;
+}
+
+/** One post-LN encoder layer (original index l) on x [B*S, H]. */
+export function layerStage(ctx: StageContext, l: number, x: tf.Tensor2D): LayerOutput {
+  const { model, B, S } = ctx;
+  const c = model.config;
+  const H = c.hiddenSize;
+  const heads = c.numHeads;
+  const d = H / heads;
+  const w = (name: string): tf.Variable => model.param(name);
+  const drop = dropper(ctx, l);
+  const q = dense(x, w(P(l, 'attention.self.query.weight')), w(P(l, 'attention.self.query.bias')));
+  const k = dense(x, w(P(l, 'attention.self.key.weight')), w(P(l, 'attention.self.key.bias')));
+  const v = dense(x, w(P(l, 'attention.self.value.weight')), w(P(l, 'attention.self.value.bias')));
+  const qh = tf.transpose(tf.reshape(tf.mul(q, 1 / Math.sqrt(d)), [B, S, heads, d]), [0, 2, 1, 3]);
+  const khT = tf.transpose(tf.reshape(k, [B, S, heads, d]), [0, 2, 3, 1]);
+  const vh = tf.transpose(tf.reshape(v, [B, S, heads, d]), [0, 2, 1, 3]);
+  const probs = tf.softmax(tf.add(mm(qh, khT), ctx.mask)) as tf.Tensor4D;
+  const attnCtx = tf.reshape(tf.transpose(mm(drop(probs, c.attentionDropout), vh), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
+  const attnOut = drop(dense(attnCtx, w(P(l, 'attention.output.dense.weight')), w(P(l, 'attention.output.dense.bias'))), c.hiddenDropout);
+  const a = layerNorm(tf.add(attnOut, x), w(P(l, 'attention.output.LayerNorm.weight')), w(P(l, 'attention.output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
+  const pre = dense(a, w(P(l, 'intermediate.dense.weight')), w(P(l, 'intermediate.dense.bias')));
+  const ffn = drop(dense(gelu(pre) as tf.Tensor2D, w(P(l, 'output.dense.weight')), w(P(l, 'output.dense.bias'))), c.hiddenDropout);
+  const y = layerNorm(tf.add(ffn, a), w(P(l, 'output.LayerNorm.weight')), w(P(l, 'output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
+  return { y, probs, pre };
+}
+
+/** Pooler (tanh on [CLS]) and classifier: x [B*S, H] -> logits [B, numLabels]. */
+export function headStage(ctx: StageContext, x: tf.Tensor2D): tf.Tensor2D {
+  const { model, B, S } = ctx;
+  const H = model.config.hiddenSize;
+  const w = (name: string): tf.Variable => model.param(name);
+  const drop = dropper(ctx, HEAD_STAGE);
+  const cls = tf.reshape(tf.slice(tf.reshape(x, [B, S, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+  const pooled = tf.tanh(dense(cls, w('bert.pooler.dense.weight'), w('bert.pooler.dense.bias'))) as tf.Tensor2D;
+  return dense(drop(pooled, model.config.hiddenDropout), w('classifier.weight'), w('classifier.bias'));
+}
+
+/** Validate the batch and build the shared stage context (creates the mask tensor). */
+export function stageContext(model: BertClassifier, batch: Batch, opts: ForwardOptions): StageContext {
+  checkBatch(batch, model);
+  const { batchSize: B, seqLen: S } = batch;
   // Additive mask [B, 1, 1, S]: 0 for tokens, MASK_NEG for padding.
-  const mask = tf.mul(tf.sub(1, tf.tensor(batch.attentionMask, [B, 1, 1, S], 'float32')), MASK_NEG);
-  const scale = 1 / Math.sqrt(d);
+  const mask = tf.tidy(() => tf.mul(tf.sub(1, tf.tensor(batch.attentionMask, [B, 1, 1, S], 'float32')), MASK_NEG));
+  return { model, B, S, training: opts.training ?? false, seed: opts.seed ?? 0, dropout: opts.dropout, mask };
+}
 
+/**
+ * The forward itself, without a tidy of its own: call it inside tf.tidy or a gradient function.
+ * Per-layer work runs in nested tidies so that inference frees each layer's intermediates
+ * (under a gradient tape the tensors the backward needs are kept by the engine).
+ */
+export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
+  const layers = model.resolveLayers(opts.layers);
+  const ctx = stageContext(model, batch, opts);
+  const { B, S } = ctx;
+  const H = model.config.hiddenSize;
+  const capture = opts.capture ?? {};
+  const hidden: tf.Tensor3D[] = [];
+  const attention: tf.Tensor4D[] = [];
+  const ffnPre: tf.Tensor3D[] = [];
+  let x = embeddingStage(ctx, batch);
+  if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
   for (const l of layers) {
+    const input = x;
     const out = tf.tidy(() => {
-      const q = dense(x, w(P(l, 'attention.self.query.weight')), w(P(l, 'attention.self.query.bias')));
-      const k = dense(x, w(P(l, 'attention.self.key.weight')), w(P(l, 'attention.self.key.bias')));
-      const v = dense(x, w(P(l, 'attention.self.value.weight')), w(P(l, 'attention.self.value.bias')));
-      const qh = tf.transpose(tf.reshape(tf.mul(q, scale), [B, S, heads, d]), [0, 2, 1, 3]);
-      const khT = tf.transpose(tf.reshape(k, [B, S, heads, d]), [0, 2, 3, 1]);
-      const vh = tf.transpose(tf.reshape(v, [B, S, heads, d]), [0, 2, 1, 3]);
-      const probs = tf.softmax(tf.add(mm(qh, khT), mask)) as tf.Tensor4D;
-      const ctx = tf.reshape(tf.transpose(mm(drop(probs, c.attentionDropout), vh), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
-      const attnOut = drop(dense(ctx, w(P(l, 'attention.output.dense.weight')), w(P(l, 'attention.output.dense.bias'))), c.hiddenDropout);
-      const a = layerNorm(tf.add(attnOut, x), w(P(l, 'attention.output.LayerNorm.weight')), w(P(l, 'attention.output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
-      const pre = dense(a, w(P(l, 'intermediate.dense.weight')), w(P(l, 'intermediate.dense.bias')));
-      const ffn = drop(dense(gelu(pre) as tf.Tensor2D, w(P(l, 'output.dense.weight')), w(P(l, 'output.dense.bias'))), c.hiddenDropout);
-      const y = layerNorm(tf.add(ffn, a), w(P(l, 'output.LayerNorm.weight')), w(P(l, 'output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
+      const o = layerStage(ctx, l, input);
       return {
-        y,
-        probs: capture.attention ? probs : undefined,
-        pre: capture.ffnPre ? (tf.reshape(pre, [B, S, c.intermediateSize]) as tf.Tensor3D) : undefined,
+        y: o.y,
+        probs: capture.attention ? o.probs : undefined,
+        pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D) : undefined,
       };
     });
     x = out.y;
@@ -124,10 +187,7 @@ export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOpt
     if (out.pre) ffnPre.push(out.pre);
     if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
   }
-
-  const cls = tf.reshape(tf.slice(tf.reshape(x, [B, S, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
-  const pooled = tf.tanh(dense(cls, w('bert.pooler.dense.weight'), w('bert.pooler.dense.bias'))) as tf.Tensor2D;
-  const logits = dense(drop(pooled, c.hiddenDropout), w('classifier.weight'), w('classifier.bias'));
+  const logits = headStage(ctx, x);
   const result: ForwardResult = { logits };
   if (capture.hidden) result.hidden = hidden;
   if (capture.attention) result.attention = attention;

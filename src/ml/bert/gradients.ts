@@ -8,15 +8,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
 import { checkBatch, forwardRaw, type ForwardOptions, type ForwardResult } from './forward.js';
+import { crossEntropyOf } from './loss.js';
+import { segmentLossAndGrads } from './segment-grads.js';
 
-/** Mean over the batch of -log softmax(logits)[label]. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), logp), 1);
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
-  });
+export { crossEntropyOf as crossEntropy } from './loss.js';
+
+/**
+ * Rough bytes a whole-model backward keeps alive in TF.js (every intermediate gradient lives
+ * until the pass ends): per layer about 14 [B*S, H] and 4 [B*S, I] tensors plus 5 attention-
+ * sized ones, times 3 for forward saves, gradients and transients.
+ */
+export function backwardBytes(model: BertClassifier, batch: Batch, layers: number): number {
+  const c = model.config;
+  const tokens = batch.batchSize * batch.seqLen;
+  const perLayer = 4 * (tokens * (14 * c.hiddenSize + 4 * c.intermediateSize) + 5 * batch.batchSize * c.numHeads * batch.seqLen * batch.seqLen);
+  return 3 * layers * perLayer;
 }
+
+/** Above this estimate the segment-wise backward is used (WASM's heap stops at 4 GiB). */
+export const SEGMENT_THRESHOLD_BYTES = 1.5 * 2 ** 30;
 
 export interface LossAndGrads {
   /** Batch-mean cross-entropy (a number, read back once). */
@@ -31,14 +41,31 @@ export interface LossAndGrads {
   forward: ForwardResult;
 }
 
+export interface GradOptions extends ForwardOptions {
+  /**
+   * Segment-wise backward (recompute one layer at a time; one extra forward, memory of one
+   * layer). Default: when backwardBytes exceeds SEGMENT_THRESHOLD_BYTES.
+   */
+  segment?: boolean;
+}
+
 /**
  * One forward (with opts.capture) and one backward. The batch must carry labels. Eval mode
  * unless opts.training (then dropout seeded by opts.seed).
  */
-export function lossAndGrads(model: BertClassifier, batch: Batch, opts: ForwardOptions = {}): LossAndGrads {
+export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOptions = {}): LossAndGrads {
   if (!batch.labels) throw new Error('lossAndGrads: the batch has no labels');
   checkBatch(batch, model, true);
   const layers = model.resolveLayers(opts.layers);
+  const segment = opts.segment ?? backwardBytes(model, batch, layers.length) > SEGMENT_THRESHOLD_BYTES;
+  if (segment) {
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    try {
+      return segmentLossAndGrads(model, batch, labels, { ...opts, layers });
+    } finally {
+      labels.dispose();
+    }
+  }
   const params = model.paramsFor(layers);
   const byVarName = new Map<string, string>();
   for (const [name, v] of params) byVarName.set(v.name, name);
@@ -50,7 +77,7 @@ export function lossAndGrads(model: BertClassifier, batch: Batch, opts: ForwardO
       // Keep the forward's outputs past the gradient's internal tidy: they are results too.
       fwd = r;
       for (const t of [r.logits, ...(r.hidden ?? []), ...(r.attention ?? []), ...(r.ffnPre ?? [])]) tf.keep(t);
-      return crossEntropy(r.logits, labels);
+      return crossEntropyOf(r.logits, labels);
     }, [...params.values()]);
     const loss = value.dataSync()[0]!;
     value.dispose();

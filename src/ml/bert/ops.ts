@@ -39,15 +39,59 @@ export function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor): tf.Te
   return tf.add(mm(x, kernel), bias) as tf.Tensor2D;
 }
 
-/** LayerNorm over the last axis (biased variance, eps inside the square root, as torch). */
+/**
+ * LayerNorm over the last axis (biased variance, eps inside the square root, as torch), with a
+ * hand-written gradient that saves only the normalized input and 1/σ: autodiff of the moments
+ * formulation keeps several full-size intermediates per call, which bert-base training cannot
+ * afford inside WASM's 4 GiB.
+ */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(xi, -1, true);
+    const rstd = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(tf.sub(xi, mean), rstd);
+    save([xhat, rstd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const n = sx.shape[sx.rank - 1]!;
+        const dxhat = tf.mul(dy, sg);
+        const m1 = tf.mean(dxhat, -1, true);
+        const m2 = tf.mean(tf.mul(dxhat, sx), -1, true);
+        const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(sx, m2)), sr);
+        const rows = [-1, n];
+        const dg = tf.sum(tf.reshape(tf.mul(dy, sx), rows), 0);
+        const db = tf.sum(tf.reshape(dy, rows), 0);
+        return [dx, dg, db];
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return f(x, gamma, beta);
 }
 
-/** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (HF "gelu"; not the tanh approximation). */
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (HF "gelu"; not the tanh approximation). Its
+ * gradient Φ(x) + x·φ(x) is written out so that only x is saved for the backward.
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([xi]);
+    return {
+      value: tf.mul(tf.mul(xi, 0.5), tf.add(tf.erf(tf.mul(xi, Math.SQRT1_2)), 1)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sx = saved[0]!;
+        const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5);
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI);
+        return tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)));
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return f(x);
 }
 
 /** Seeded dropout source: each call draws a fresh, reproducible seed from (seed, counter). */

@@ -30,8 +30,11 @@ export class AdamW {
     this.b2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      for (const state of [this.m, this.v]) {
+        const zeros = tf.zerosLike(p);
+        state.set(name, tf.variable(zeros, false));
+        zeros.dispose();
+      }
     }
   }
 

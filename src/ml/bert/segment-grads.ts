@@ -1,0 +1,110 @@
+/**
+ * Loss and gradients with a segment-wise backward (gradient checkpointing per encoder layer).
+ * TF.js keeps every intermediate gradient of a backward pass alive until the pass ends, so a
+ * whole-model backward of bert-base at batch 8 outgrows WASM's 4 GiB heap. Here the forward
+ * keeps only each layer's input; the backward then recomputes one layer at a time under its own
+ * tape (same dropout: stages draw from (seed, layer)) and frees it before the next. Cost: one
+ * extra forward; memory: one layer's backward.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch } from '../types.js';
+import type { BertClassifier } from './model.js';
+import { embeddingStage, headStage, layerStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
+import { EMBEDDING_NAMES, HEAD_NAMES, LAYER_SUFFIXES, layerParamName } from './names.js';
+import { crossEntropyOf } from './loss.js';
+
+export interface SegmentGrads {
+  loss: number;
+  grads: Map<string, tf.Tensor>;
+  forward: ForwardResult;
+}
+
+/** d(sum(f(args) * dy))/d(args), computed and freed in one scope. */
+function vjp(f: (...args: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
+  return tf.grads(f)(args, dy);
+}
+
+export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions): SegmentGrads {
+  const layers = model.resolveLayers(opts.layers);
+  const ctx = stageContext(model, batch, opts);
+  const { B, S } = ctx;
+  const H = model.config.hiddenSize;
+  const capture = opts.capture ?? {};
+  const inputs: tf.Tensor2D[] = [];
+  const fwd: ForwardResult = { logits: undefined as unknown as tf.Tensor2D };
+  const hidden: tf.Tensor3D[] = [];
+  const attention: tf.Tensor4D[] = [];
+  const ffnPre: tf.Tensor3D[] = [];
+  const grads = new Map<string, tf.Tensor>();
+  try {
+    // Forward without a tape: keep each layer's input (and the captures).
+    let x = tf.tidy(() => embeddingStage(ctx, batch));
+    if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
+    for (const l of layers) {
+      inputs.push(x);
+      const input = x;
+      const out = tf.tidy(() => {
+        const o = layerStage(ctx, l, input);
+        return {
+          y: o.y,
+          probs: capture.attention ? o.probs : undefined,
+          pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D) : undefined,
+        };
+      });
+      x = out.y;
+      if (out.probs) attention.push(out.probs);
+      if (out.pre) ffnPre.push(out.pre);
+      if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
+    }
+    const last = x;
+
+    // Head: loss and its gradients (w.r.t. the last hidden state and the head's parameters).
+    const headParams = HEAD_NAMES.map((n) => model.param(n));
+    let loss = 0;
+    let dy = tf.tidy(() => {
+      const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) => {
+        const logits = headStage(ctx, args[0] as tf.Tensor2D);
+        fwd.logits = tf.keep(logits);
+        return crossEntropyOf(logits, labels);
+      })([last, ...headParams]);
+      loss = value.dataSync()[0]!;
+      HEAD_NAMES.forEach((n, i) => grads.set(n, tf.keep(g[i + 1]!)));
+      return g[0]!;
+    });
+    last.dispose();
+
+    // Layers, last to first: recompute under a tape, pull dy back, free everything else.
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i]!;
+      const names = LAYER_SUFFIXES.map((s) => layerParamName(l, s));
+      const params = names.map((n) => model.param(n));
+      const input = inputs[i]!;
+      const next = tf.tidy(() => {
+        const g = vjp((...args: tf.Tensor[]) => layerStage(ctx, l, args[0] as tf.Tensor2D).y, [input, ...params], dy);
+        names.forEach((n, k) => grads.set(n, tf.keep(g[k + 1]!)));
+        return g[0]!;
+      });
+      dy.dispose();
+      dy = next as tf.Tensor2D;
+      input.dispose();
+    }
+    inputs.length = 0;
+    const embParams = EMBEDDING_NAMES.map((n) => model.param(n));
+    const dyEmb = dy;
+    tf.tidy(() => {
+      const g = vjp(() => embeddingStage(ctx, batch), [...embParams], dyEmb);
+      EMBEDDING_NAMES.forEach((n, k) => grads.set(n, tf.keep(g[k]!)));
+    });
+    dy.dispose();
+    if (capture.hidden) fwd.hidden = hidden;
+    if (capture.attention) fwd.attention = attention;
+    if (capture.ffnPre) fwd.ffnPre = ffnPre;
+    return { loss, grads, forward: fwd };
+  } catch (e) {
+    for (const t of [...inputs, ...hidden, ...attention, ...ffnPre, ...grads.values()]) if (!t.isDisposed) t.dispose();
+    fwd.logits?.dispose();
+    throw e;
+  } finally {
+    ctx.mask.dispose();
+  }
+}
