@@ -15,8 +15,11 @@ import type { JsonSchema, NodeType, PortDecl } from '../nodes/types.js';
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
 
-/** A string that is exactly one `${...}` reference; editors accept it wherever a value goes. */
-const REF_PATTERN = '^\\$\\{[^}]+\\}$';
+/**
+ * A string holding a `${...}` reference; editors accept it wherever a value goes (its type is
+ * only known after substitution, which `layerfuse validate` checks).
+ */
+const REF_PATTERN = '\\$\\{[^}]+\\}';
 /** Written node ids: dots are reserved for expanded ids (`score.weight-entropy`). */
 const NODE_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
 const PARAM_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';

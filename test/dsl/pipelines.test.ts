@@ -20,3 +20,15 @@ for (const f of files) {
     assert.ok(r.graph);
   });
 }
+
+void test('every pipeline also passes the editor schema (no false warnings in yaml-language-server)', async () => {
+  const { Ajv } = await import('ajv');
+  const { parse } = await import('yaml');
+  const { readFileSync } = await import('node:fs');
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'pipeline.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  for (const f of files) {
+    const doc: unknown = parse(readFileSync(join(dir, f), 'utf8'), { merge: true });
+    assert.equal(validate(doc), true, `${f}: ${JSON.stringify(validate.errors)}`);
+  }
+});
