@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/ml/backend.js';
-import { BertClassifier } from '../../src/ml/bert/model.js';
-import { configFromHF } from '../../src/ml/bert/config.js';
+import { loadCheckpoint } from '../../src/ml/checkpoint/index.js';
 import { forward } from '../../src/ml/bert/forward.js';
-import { readSafetensors } from '../../src/ml/safetensors.js';
 import { captureStats, signalScores, singleLayerAblation, WEIGHT_MATRIX_SUFFIXES, SIGNAL_NAMES, type SignalParams } from '../../src/ml/signals/index.js';
 import type { Batch } from '../../src/ml/types.js';
 import { sharedPath, skipWithoutShared } from '../util/shared.js';
@@ -49,9 +47,9 @@ void test('every signal matches the tiny-bert reference (signals.json)', { skip:
   await initBackend('wasm');
   const dir = sharedPath('fixtures', 'tiny-bert');
   const f = JSON.parse(readFileSync(`${dir}/signals.json`, 'utf8')) as Fixture;
-  const config = configFromHF(JSON.parse(readFileSync(`${dir}/config.json`, 'utf8')) as Record<string, unknown>, 'tiny-bert config.json');
-  const tensors = await readSafetensors(`${dir}/model.safetensors`);
-  const model = BertClassifier.fromHF(config, tensors, { source: 'tiny-bert' });
+  const { model } = await loadCheckpoint(dir);
+  // HF layout [out, in]; the weight signals are elementwise, so the layout does not matter.
+  const tensors = model.toHF();
   const before = tf.memory().numTensors;
   try {
     const batch = Number(f.params['signals/capture']?.batch ?? 16);
