@@ -3,7 +3,8 @@
  *
  * A param is either a plain value (its type is inferred: integer, number, string, boolean,
  * list, map; `null` means any) or a declaration, a map whose keys are among
- * {type, default, description, enum} and include `type` or `default`. A declaration without a
+ * {type, default, description, enum} and include `type` or `default` (a map with `type:` naming a
+ * param type and any other key is a misspelt declaration, an error). A declaration without a
  * default must be given with --set. `--set` values are parsed as YAML scalars (so `3` is an
  * integer and `[1, 2]` a list); for a string param the raw text is taken as is, so
  * `--set tag=001` stays "001". An integer is accepted where a number is declared.
@@ -52,6 +53,11 @@ function isDecl(v: unknown): v is Record<string, unknown> {
   return keys.length > 0 && keys.every((k) => DECL_KEYS.has(k)) && (keys.includes('type') || keys.includes('default'));
 }
 
+/** A map with `type:` naming a param type: meant as a declaration even if other keys are wrong. */
+function looksLikeDecl(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string' && (PARAM_TYPES as readonly string[]).includes((v as { type: string }).type);
+}
+
 /** Read `params:` (already structurally valid as a map). */
 export function readParams(doc: Document, paramsNode: unknown, src: SourceFile, diags: Diagnostics): Map<string, ParamDecl> {
   const out = new Map<string, ParamDecl>();
@@ -59,6 +65,14 @@ export function readParams(doc: Document, paramsNode: unknown, src: SourceFile, 
     const valueNode = deref(doc, pair.value);
     const raw: unknown = valueNode ? (valueNode.toJS(doc) as unknown) : null;
     const loc = src.node(pair.key as never);
+    if (!isDecl(raw) && looksLikeDecl(raw)) {
+      // `{type: integer, defualt: 3}` is a misspelt declaration, not a map value.
+      for (const [k, field] of mapPairs(doc, valueNode)) {
+        if (!DECL_KEYS.has(k)) diags.error(`param \`${name}\`: unknown key \`${k}\` in a declaration${didYouMean(k, DECL_KEYS)}`, src.node(field.key));
+      }
+      out.set(name, { name, type: 'any', value: null, hasValue: true, loc, typeLoc: loc });
+      continue;
+    }
     if (!isDecl(raw)) {
       out.set(name, { name, type: inferType(raw), value: raw, hasValue: true, loc, typeLoc: src.node(valueNode as never) });
       continue;
