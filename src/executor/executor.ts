@@ -77,6 +77,8 @@ export interface RunSummary {
   counts: Record<NodeStatus, number>;
   failures: NodeResult[];
   lockFile?: string;
+  /** Why the lock file could not be written (the run itself is unaffected). */
+  lockFileError?: string;
 }
 
 export { PlanError };
@@ -172,7 +174,14 @@ class PipelineRun {
     const failures = [...this.results.values()].filter((r) => r.status === 'failed');
     const ok = failures.length === 0 && !this.interrupted && counts.cancelled === 0 && counts.skipped === 0;
     const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures };
-    if (this.o.writeLockFile !== false) summary.lockFile = await this.writeLock();
+    if (this.o.writeLockFile !== false) {
+      // A read-only pipeline folder (an installed package) must not turn a good run into a crash.
+      try {
+        summary.lockFile = await this.writeLock();
+      } catch (e) {
+        summary.lockFileError = `could not write ${lockFilePath(this.graph.file)}: ${(e as Error).message}`;
+      }
+    }
     this.logger.onEvent({ kind: 'finish', ok, interrupted: this.interrupted });
     return summary;
   }

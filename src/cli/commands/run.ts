@@ -40,6 +40,7 @@ export function summaryText(s: RunSummary, ms: number): string {
   if (c.skipped) parts.push(`${c.skipped} skipped`);
   if (c.cancelled) parts.push(`${c.cancelled} cancelled`);
   const lines = [`${s.interrupted ? 'interrupted' : s.ok ? 'done' : 'failed'}: ${parts.join(', ')} in ${(ms / 1000).toFixed(1)} s`];
+  if (s.lockFileError) lines.push(`warning: ${s.lockFileError}`);
   for (const f of s.failures) {
     lines.push('', `failed: ${f.id}`);
     for (const l of (f.message ?? '').split('\n')) lines.push(`  ${l}`);
