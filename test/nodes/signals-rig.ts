@@ -4,6 +4,8 @@
  * through a NodeContext as the real nodes store them (no ../shared needed).
  */
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryCache } from '../../src/executor/memory-cache.js';
 import { ExecContext } from '../../src/executor/node-context.js';
 import { initBackend } from '../../src/ml/backend.js';
@@ -16,17 +18,20 @@ import { storeModel, type ModelManifest } from '../../src/nodes/model-artifact.j
 import type { Artifact, Manifest, NodeContext, NodeType, PortType } from '../../src/nodes/types.js';
 import { getNodeType } from '../../src/nodes/registry.js';
 
+// One shared log file (appends only), rather than one per test process.
+const LOG = join(tmpdir(), 'layerfuse-signals-test.log');
+
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu'];
 
 export function makeContext(nodeId = 'test'): NodeContext & { cache: MemoryCache } {
   const cache = new MemoryCache();
-  const ctx = new ExecContext({ nodeId, pipelineDir: '/', tmpDir: '/tmp', backend: 'cpu', signal: new AbortController().signal, cache, logFile: `/tmp/layerfuse-signals-test-${process.pid}.log` });
+  const ctx = new ExecContext({ nodeId, pipelineDir: '/', tmpDir: '/tmp', backend: 'cpu', signal: new AbortController().signal, cache, logFile: LOG });
   return Object.assign(ctx, { cache });
 }
 
 /** The same store under another node id (what the executor gives each node). */
 export function asNode(ctx: NodeContext & { cache: MemoryCache }, nodeId: string): NodeContext {
-  const c = new ExecContext({ nodeId, pipelineDir: '/', tmpDir: '/tmp', backend: 'cpu', signal: new AbortController().signal, cache: ctx.cache, logFile: `/tmp/layerfuse-signals-test-${process.pid}.log` });
+  const c = new ExecContext({ nodeId, pipelineDir: '/', tmpDir: '/tmp', backend: 'cpu', signal: new AbortController().signal, cache: ctx.cache, logFile: LOG });
   return c;
 }
 
