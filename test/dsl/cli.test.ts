@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { runCli } from '../util/dsl-cli.js';
 
+const temps: string[] = [];
+after(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
 function tempPipeline(text: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'layerfuse-dsl-cli-'));
+  const dir = temp('layerfuse-dsl-cli-');
   const file = join(dir, 'p.yaml');
   writeFileSync(file, text);
   return { dir, file };
@@ -82,7 +93,7 @@ void test('nodes: catalogue and one type from schemas/', () => {
 });
 
 void test('schema --write regenerates into --dir, removing stale files; --check then passes; plain prints it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'layerfuse-dsl-schema-'));
+  const dir = temp('layerfuse-dsl-schema-');
   writeFileSync(join(dir, 'stale.json'), '{}');
   const w = runCli(['schema', '--write', '--dir', dir]);
   assert.equal(w.code, 0, w.stderr);

@@ -3,7 +3,7 @@
  * against the same generator as the real schemas/ without depending on which real node types
  * exist yet.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchemaFiles, writeSchemaFiles } from '../../src/cli/schema-gen.js';
@@ -15,7 +15,9 @@ let dir: string | undefined;
 
 export function fakeSchemasDir(): string {
   if (dir) return dir;
-  dir = join(mkdtempSync(join(tmpdir(), 'layerfuse-dsl-schemas-')), 'schemas');
+  const root = mkdtempSync(join(tmpdir(), 'layerfuse-dsl-schemas-'));
+  process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  dir = join(root, 'schemas');
   writeSchemaFiles(dir, buildSchemaFiles(fakeNodeTypes));
   return dir;
 }
