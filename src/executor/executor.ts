@@ -6,6 +6,7 @@
  * logger. The failure policy is driven by two AbortSignals: `stopNew` (no node starts any more)
  * and `killRunning` (running nodes are stopped).
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -116,6 +117,9 @@ class PipelineRun {
     this.logger = o.logger ?? silentLogger;
     this.policy = o.policy ?? 'no-new';
     this.cache = o.cache;
+    // Every waiting or running node listens on these two signals: hundreds of listeners are
+    // expected, not a leak, so lift Node's warning threshold for them.
+    setMaxListeners(0, this.stopNew.signal, this.killRunning.signal);
     this.limit = pLimit(Math.max(1, o.jobs ?? availableParallelism()));
     const only = selectNodes(graph, o.only ?? []);
     const force = selectNodes(graph, o.force ?? []);
