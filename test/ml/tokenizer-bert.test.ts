@@ -76,3 +76,21 @@ void test('parseVocabTxt: CRLF and trailing newline', () => {
   assert.deepEqual(parseVocabTxt('a\r\nb\r\n'), ['a', 'b']);
   assert.deepEqual(parseVocabTxt('a\nb'), ['a', 'b']);
 });
+
+void test('long texts: the whitespace-cut prefix gives exactly the truncated full encoding', { skip }, async () => {
+  const short = await tokenizerFromFiles({ vocabTxt: sharedPath('data', 'bert-base-uncased', 'vocab.txt') }, { maxLength: 6 });
+  const full = await tokenizerFromFiles({ vocabTxt: sharedPath('data', 'bert-base-uncased', 'vocab.txt') }, { maxLength: 4096 });
+  const texts = [
+    // 6 * 8 = 48 characters are tokenized first; words straddle that point.
+    'Unaffable naïve résumés, don\'t they? Extraordinarily incomprehensible antidisestablishmentarianism rules',
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b c d e f g',
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    'short prefix but then                                                      tail words here',
+    '中文字符測試中文字符測試中文字符測試中文字符測試中文字符測試中文字符測試中文字符測試 more',
+  ];
+  for (const t of texts) {
+    const want = Array.from(full.encodeOne(t));
+    const cut = [...want.slice(0, 5), 102];
+    assert.deepEqual(Array.from(short.encodeOne(t)), want.length > 6 ? cut : want, t);
+  }
+});

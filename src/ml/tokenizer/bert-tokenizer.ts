@@ -4,6 +4,9 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 
+/** Characters of a text tokenized first per piece wanted (see encodeOne). */
+const PREFIX_CHARS_PER_PIECE = 8;
+
 export interface SpecialIds {
   pad: number;
   unk: number;
@@ -50,9 +53,26 @@ export class BertTokenizer {
     this.lowercase = norm?.type === 'BertNormalizer' ? norm.lowercase !== false : false;
   }
 
+  private pieces(text: string): number[] {
+    return this.tok.encode(text, { add_special_tokens: false }).ids;
+  }
+
   /** Token ids of one text: [CLS] pieces... [SEP], at most maxLength. */
   encodeOne(text: string): Int32Array {
-    const pieces = this.tok.encode(text, { add_special_tokens: false }).ids;
+    // Long texts (reviews) are tokenized from a prefix cut at whitespace when that already gives
+    // enough pieces: BERT's normalizer and pre-tokenizer act per character and per word, so the
+    // pieces of a prefix ending at whitespace are exactly the first pieces of the whole text.
+    let pieces: number[] | undefined;
+    const want = this.maxLength - 2;
+    const budget = this.maxLength * PREFIX_CHARS_PER_PIECE;
+    if (text.length > budget) {
+      const cut = text.slice(budget).search(/[ \t\n\r]/);
+      if (cut >= 0) {
+        const head = this.pieces(text.slice(0, budget + cut));
+        if (head.length >= want) pieces = head;
+      }
+    }
+    pieces ??= this.pieces(text);
     const n = Math.min(pieces.length, this.maxLength - 2);
     const out = new Int32Array(n + 2);
     out[0] = this.specialIds.cls;
