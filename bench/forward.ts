@@ -2,7 +2,7 @@
  * Forward throughput (sequences/s at sequence length 128) on TF.js WASM at the bert-base shape
  * and at the default pipeline's shape, beside PyTorch at the same thread count (1: WASM is
  * single-threaded) when python3 has torch; and the peak RSS of a bert-base forward at batch 8.
- * Run: npm run build && node dist/bench/forward.js [--quick]
+ * Run: npm run build && node dist/bench/forward.js [--quick] [--no-torch] [--shape=default|bert-base]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -119,9 +119,10 @@ async function main(): Promise<void> {
   if (process.argv.includes('--peak-child')) return peakChild();
   const quick = process.argv.includes('--quick');
   const backend = await initBackend('wasm');
-  const haveTorch = torchAvailable();
+  const haveTorch = !process.argv.includes('--no-torch') && torchAvailable();
+  const only = process.argv.find((a) => a.startsWith('--shape='))?.slice('--shape='.length);
   console.log(`forward throughput, backend ${backend}, sequence length ${SEQ}, 1 thread${haveTorch ? '' : '; PyTorch not available (python3 -c "import torch" failed; apt-get install -y python3-torch)'}`);
-  for (const s of SHAPES) {
+  for (const s of SHAPES.filter((x) => !only || x.name.startsWith(only))) {
     const reps = quick || s.layers > 4 ? 2 : 5;
     const model = BertClassifier.create(configOf(s), { seed: 1 });
     const batch = randomBatch(s);
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     model.dispose();
     const seqPerS = s.batch / secs;
     let line = `  ${s.name.padEnd(28)} batch ${String(s.batch).padStart(2)}: ${seqPerS.toFixed(1).padStart(7)} seq/s (${(secs * 1000).toFixed(0)} ms/batch)`;
-    const torch = haveTorch ? torchTimes(s, reps) : undefined;
+    const torch = haveTorch ? torchTimes(s, s.layers > 4 ? 1 : reps) : undefined;
     if (torch) {
       const tseq = s.batch / torch.forward_s;
       line += ` | PyTorch ${torch.torch}: ${tseq.toFixed(1)} seq/s | TF.js/PyTorch ${(seqPerS / tseq).toFixed(2)}x`;

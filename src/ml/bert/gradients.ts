@@ -25,8 +25,13 @@ export function backwardBytes(model: BertClassifier, batch: Batch, layers: numbe
   return 3 * layers * perLayer;
 }
 
-/** Above this estimate the segment-wise backward is used (WASM's heap stops at 4 GiB). */
-export const SEGMENT_THRESHOLD_BYTES = 1.5 * 2 ** 30;
+/**
+ * Above this estimate the segment-wise backward is used: WASM's heap stops at 4 GiB; native
+ * backends (tfjs-node, tfjs-node-gpu) have the machine's or the GPU's memory.
+ */
+export function segmentThresholdBytes(backend: string = tf.getBackend()): number {
+  return backend === 'wasm' || backend === 'cpu' ? 1.5 * 2 ** 30 : 12 * 2 ** 30;
+}
 
 export interface LossAndGrads {
   /** Batch-mean cross-entropy (a number, read back once). */
@@ -44,7 +49,7 @@ export interface LossAndGrads {
 export interface GradOptions extends ForwardOptions {
   /**
    * Segment-wise backward (recompute one layer at a time; one extra forward, memory of one
-   * layer). Default: when backwardBytes exceeds SEGMENT_THRESHOLD_BYTES.
+   * layer). Default: when backwardBytes exceeds segmentThresholdBytes().
    */
   segment?: boolean;
 }
@@ -57,7 +62,7 @@ export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOpti
   if (!batch.labels) throw new Error('lossAndGrads: the batch has no labels');
   checkBatch(batch, model, true);
   const layers = model.resolveLayers(opts.layers);
-  const segment = opts.segment ?? backwardBytes(model, batch, layers.length) > SEGMENT_THRESHOLD_BYTES;
+  const segment = opts.segment ?? backwardBytes(model, batch, layers.length) > segmentThresholdBytes();
   if (segment) {
     const labels = tf.tensor1d(batch.labels, 'int32');
     try {
