@@ -171,13 +171,18 @@ async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetM
   const { bertLogits, runSplit } = await import('../ml/eval/index.js');
   const loaded = await modelFor(ctx, effective);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
-  return runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
-    batchSize: opts.batchSize ?? 32,
-    numLabels: dataset.labels.length,
-    padTokenId: prep.loaded.specialIds.pad,
-    signal: ctx.signal,
-    onProgress: (done, total) => ctx.progress({ done, total, message: label }),
-  });
+  try {
+    return await runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
+      batchSize: opts.batchSize ?? 32,
+      numLabels: dataset.labels.length,
+      padTokenId: prep.loaded.specialIds.pad,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ done, total, message: label }),
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'NonFiniteLogitsError') throw new NodeError(`${ctx.nodeId}: ${label}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**

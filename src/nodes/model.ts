@@ -131,7 +131,10 @@ export const loadNode: NodeType<LoadParams> = {
     tokenizer: { type: 'tokenizer', description: "The checkpoint's tokenizer." },
   },
   worker: true,
-  inputFiles: (p) => [`${p.path}/*.json`, `${p.path}/*.txt`, `${p.path}/model.safetensors`],
+  // Every file directly in the directory: a checkpoint has vocab.txt or tokenizer.json (either
+  // may be absent) and the executor rejects a pattern that matches nothing, so one `*` pattern
+  // covers them; a missing config.json or model.safetensors is then the loader's clear error.
+  inputFiles: (p) => [`${p.path}/*`],
 
   async run(ctx, p) {
     const dir = relPath(ctx, p.path);

@@ -97,9 +97,11 @@ export const tokenizerFilesNode: NodeType<TokenizerFilesParams> = {
   required: ['path'],
   inputs: {},
   outputs: { tokenizer: { type: 'tokenizer', description: 'The tokenizer.' } },
-  // A directory: its JSON and text files (tokenizer.json, tokenizer_config.json, vocab.txt),
-  // never the weights beside them.
-  inputFiles: (p) => (/\.(json|txt)$/.test(p.path) ? [p.path] : [`${p.path}/*.json`, `${p.path}/*.txt`]),
+  // A directory: every file directly in it. A tokenizer directory may hold only vocab.txt or only
+  // tokenizer.json, and a `*.json` or `*.txt` pattern that matches nothing fails the key; the
+  // price is that weights beside them are hashed too (the output digest, not the key, is what
+  // dependents see, so a weight change reruns this cheap node only).
+  inputFiles: (p) => (/\.(json|txt)$/.test(p.path) ? [p.path] : [`${p.path}/*`]),
 
   async run(ctx, p) {
     if (isAbsolute(p.path)) throw new NodeError(`${ctx.nodeId}: path '${p.path}' must be relative to the pipeline directory`);

@@ -32,3 +32,18 @@ void test('runSplit batches by length and returns outputs in example order', asy
   assert.deepEqual(progress, [[2, 5], [4, 5], [5, 5]]);
   await assert.rejects(runSplit(() => new Float32Array(1), enc, { batchSize: 2, numLabels: 2 }), /logits for a batch of 2 have 1 values, want 4/);
 });
+
+void test('runSplit refuses NaN or infinite logits instead of reporting an argmax of them', async () => {
+  const enc: EncodedSplit = { ids: [Int32Array.of(2, 5, 3), Int32Array.of(2, 6, 3), Int32Array.of(2, 7, 3)], labels: Int32Array.of(0, 1, 0) };
+  const poisoned = (bad: number) => (batch: { batchSize: number; indices: Int32Array }) => {
+    const out = new Float32Array(batch.batchSize * 2);
+    batch.indices.forEach((ex, r) => {
+      if (ex === 1) out[r * 2 + 1] = bad;
+    });
+    return out;
+  };
+  await assert.rejects(runSplit(poisoned(NaN), enc, { batchSize: 2, numLabels: 2 }), { name: 'NonFiniteLogitsError', message: /logits are NaN for example 1/ });
+  await assert.rejects(runSplit(poisoned(Infinity), enc, { batchSize: 2, numLabels: 2 }), /logits are Infinity for example 1/);
+  const ok = await runSplit(poisoned(1), enc, { batchSize: 2, numLabels: 2 });
+  assert.deepEqual(Array.from(ok.predictions), [0, 1, 0]);
+});

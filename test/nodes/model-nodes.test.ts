@@ -155,3 +155,24 @@ void test('model/load errors name the node and the problem', async () => {
     t.done();
   }
 });
+
+void test("model/load and tokenizer/files key a checkpoint whatever tokenizer files it has (tokenizer.json only, vocab.txt only)", async () => {
+  const { hashInputFiles } = await import('../../src/executor/input-files.js');
+  const { tokenizerFilesNode } = await import('../../src/nodes/tokenizer.js');
+  const t = tempDir();
+  try {
+    for (const [sub, files] of [
+      ['json-only', ['config.json', 'model.safetensors', 'tokenizer.json']],
+      ['vocab-only', ['config.json', 'model.safetensors', 'vocab.txt']],
+    ] as const) {
+      mkdirSync(join(t.dir, sub));
+      for (const f of files) writeFileSync(join(t.dir, sub, f), f);
+      const model = await hashInputFiles('m', t.dir, loadNode.inputFiles!({ path: sub }));
+      assert.deepEqual(Object.keys(model).sort(), files.map((f) => `${sub}/${f}`));
+      const tok = await hashInputFiles('t', t.dir, tokenizerFilesNode.inputFiles!({ path: sub }));
+      assert.ok(Object.keys(tok).some((f) => /tokenizer\.json$|vocab\.txt$/.test(f)));
+    }
+  } finally {
+    t.done();
+  }
+});

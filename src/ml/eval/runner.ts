@@ -25,6 +25,17 @@ export interface SplitOutputs {
   labels: Int32Array;
 }
 
+/**
+ * NaN or infinite logits (NaN weights, a diverged training run, an overflow): argmax would
+ * silently pick class 0 and report a plausible accuracy, so evaluation stops instead.
+ */
+export class NonFiniteLogitsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NonFiniteLogitsError';
+  }
+}
+
 export function argmaxRows(logits: Float32Array, numLabels: number): Int32Array {
   const n = logits.length / numLabels;
   const out = new Int32Array(n);
@@ -55,6 +66,11 @@ export async function runSplit(fn: LogitsFn, encoded: EncodedSplit, opts: RunOpt
     opts.signal?.throwIfAborted();
     const out = await fn(batch);
     if (out.length !== batch.batchSize * C) throw new Error(`logits for a batch of ${batch.batchSize} have ${out.length} values, want ${batch.batchSize * C}`);
+    const bad = out.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      const ex = batch.indices[Math.floor(bad / C)] as number;
+      throw new NonFiniteLogitsError(`the model's logits are ${out[bad]} for example ${ex} of the split (NaN or infinity in its weights or activations)`);
+    }
     batch.indices.forEach((ex, row) => logits.set(out.subarray(row * C, (row + 1) * C), ex * C));
     done += batch.batchSize;
     opts.onProgress?.(done, n);
