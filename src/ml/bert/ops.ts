@@ -19,17 +19,45 @@ export function swapLast(x: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * On TF.js WASM a batched matMul (rank > 2, e.g. attention's [B, heads, S, d] x [B, heads, d, S])
+ * takes a scalar loop instead of XNNPACK: 4-8x slower than the same work as 2D matMuls. Slicing
+ * the batch out with tf.slice/unstack/gather is no way round it there (WASM's slice copies the
+ * whole input per call), so the matrices are read out once and each product runs as a plain 2D
+ * matMul on uploaded slices. Other backends batch well and keep tf.matMul.
+ */
+function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const r = a.rank;
+  if (r <= 2 || b.rank !== r || tf.getBackend() !== 'wasm' || a.dtype !== 'float32' || b.dtype !== 'float32') return tf.matMul(a, b);
+  const m = a.shape[r - 2]!;
+  const k = a.shape[r - 1]!;
+  const n = b.shape[r - 1]!;
+  const count = a.size / (m * k);
+  if (b.shape[r - 2] !== k || b.size / (k * n) !== count) return tf.matMul(a, b);
+  const av = a.dataSync() as Float32Array;
+  const bv = b.dataSync() as Float32Array;
+  const out = new Float32Array(count * m * n);
+  for (let i = 0; i < count; i++) {
+    const p = tf.tidy(() => tf.matMul(tf.tensor2d(av.subarray(i * m * k, (i + 1) * m * k), [m, k]), tf.tensor2d(bv.subarray(i * k * n, (i + 1) * k * n), [k, n])));
+    out.set(p.dataSync() as Float32Array, i * m * n);
+    p.dispose();
+  }
+  return tf.tensor(out, [...a.shape.slice(0, -2), m, n], 'float32');
+}
+
+/**
  * a · b over the last two axes (rank 2, 3 or 4 with equal batch axes), with a custom gradient:
- * dA = dY · bᵀ, dB = aᵀ · dY, each an explicit transpose and a plain matMul.
+ * dA = dY · bᵀ, dB = aᵀ · dY, each an explicit transpose and a plain matMul. The gradient runs
+ * in its own tidy: TF.js frees a custom gradient's intermediates only when the whole backward
+ * ends, and the transposed copies would otherwise pile up over every layer.
  */
 export const mm = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([a, b]);
   return {
-    value: tf.matMul(a, b),
+    value: batchMatMul(a, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+      return tf.tidy(() => [batchMatMul(dy, swapLast(sb)), batchMatMul(swapLast(sa), dy)]);
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
@@ -54,7 +82,8 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
     save([xhat, rstd, g]);
     return {
       value: tf.add(tf.mul(xhat, g), b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      // Own tidy: see mm (its intermediates would live until the backward ends).
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const n = sx.shape[sx.rank - 1]!;
         const dxhat = tf.mul(dy, sg);
@@ -65,7 +94,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
         const dg = tf.sum(tf.reshape(tf.mul(dy, sx), rows), 0);
         const db = tf.sum(tf.reshape(dy, rows), 0);
         return [dx, dg, db];
-      },
+      }),
     };
   }) as Parameters<typeof tf.customGrad>[0]);
   return f(x, gamma, beta);
@@ -83,12 +112,12 @@ export function gelu(x: tf.Tensor): tf.Tensor {
     save([xi]);
     return {
       value: tf.mul(tf.mul(xi, 0.5), tf.add(tf.erf(tf.mul(xi, Math.SQRT1_2)), 1)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const sx = saved[0]!;
         const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5);
         const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI);
         return tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)));
-      },
+      }),
     };
   }) as Parameters<typeof tf.customGrad>[0]);
   return f(x);
