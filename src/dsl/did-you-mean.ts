@@ -34,7 +34,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     if (c === word) continue;
     const d = c.toLowerCase() === lower ? 0.5 : editDistance(lower, c.toLowerCase());
     const limit = Math.max(1, Math.floor(Math.max(word.length, c.length) / 3));
-    if (d > limit) continue;
+    // Replacing every letter of a short word is no resemblance (`q` is not "close" to `a`).
+    if (d > limit || d >= word.length) continue;
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;
       bestD = d;

@@ -199,7 +199,9 @@ export async function loadPipeline(file: string, opts: LoadOptions = {}): Promis
       text = await readFile(file, 'utf8');
     } catch (e) {
       const abs = resolve(file);
-      const d: Diagnostic = { severity: 'error', message: `cannot read pipeline: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, location: { file: abs } };
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      const d: Diagnostic = { severity: 'error', message: `cannot read the pipeline: ${why}${code ? ` (${code})` : ''}`, location: { file: abs } };
       return { diagnostics: [d], sources: new Map() };
     }
   }

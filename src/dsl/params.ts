@@ -127,14 +127,17 @@ export function applySets(decls: Map<string, ParamDecl>, sets: readonly string[]
     const text = set.slice(eq + 1);
     const decl = decls.get(key);
     if (!decl) {
-      diags.error(`--set ${set}: no param \`${key}\`${didYouMean(key, decls.keys())}`, src.whole());
+      const known = decls.size > 0 ? ` (its params: ${[...decls.keys()].join(', ')})` : ' (it declares no params)';
+      diags.error(`--set ${set}: no param \`${key}\`${didYouMean(key, decls.keys()) || known}`, src.whole());
       continue;
     }
     let value: unknown;
     try {
       value = text.trim() === '' ? '' : (parseYamlValue(text) as unknown);
     } catch (e) {
-      diags.error(`--set ${set}: not a YAML value: ${(e as Error).message.split('\n')[0]}`, decl.loc);
+      // yaml's message ends with ` at line 1, column N:`, which points into the flag, not the file.
+      const why = ((e as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      diags.error(`--set ${set}: not a YAML value: ${why}`, decl.loc);
       continue;
     }
     if (decl.type === 'string' && typeof value !== 'string') value = text;

@@ -20,6 +20,8 @@ export interface RefToken {
 
 export interface Scanned {
   parts: Array<string | RefToken>;
+  /** A `${` with no closing `}`, as written to its end (`${params.n`), when there is one. */
+  unclosed?: string;
   /** Set when the whole string is exactly one reference: it then keeps the value's type. */
   exact?: RefToken;
   hasRefs: boolean;
@@ -67,10 +69,15 @@ function scanUncached(s: string): Scanned {
     parts.push({ text: m[1]!.trim(), raw: m[0] });
     refs++;
   }
-  text += s.slice(last);
+  const tail = s.slice(last);
+  text += tail;
   if (text !== '') parts.push(text);
+  const open = /(^|[^$])\$\{/.exec(tail);
+  const unclosed = open ? tail.slice(open.index + open[1]!.length) : undefined;
   const only = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0] : undefined;
-  return only ? { parts, exact: only, hasRefs: true } : { parts, hasRefs: refs > 0 };
+  const out: Scanned = only ? { parts, exact: only, hasRefs: true } : { parts, hasRefs: refs > 0 };
+  if (unclosed !== undefined) out.unclosed = unclosed;
+  return out;
 }
 
 export type Ref =

@@ -132,6 +132,8 @@ export class Resolver {
     const withNode = deref(this.doc, withPair?.value);
     const paramProps = type.params.properties ?? {};
     const params: Record<string, unknown> = {};
+    /** Params whose value failed substitution (reported): not also "missing" or mistyped. */
+    const failed = new Set<string>();
     const withPairs = mapPairs(this.doc, withNode);
     for (const [key, pair] of withPairs) {
       const valueNode = deref(this.doc, pair.value);
@@ -141,7 +143,9 @@ export class Resolver {
         // A failed substitution was reported; the value would only echo it.
         if (this.sub.errors === before) this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
       } else if (key in paramProps) {
+        const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
+        if (this.sub.errors !== before) failed.add(key);
         const ref = containsNodeRef(v);
         if (ref) {
           const ports = Object.keys(type.inputs);
@@ -166,8 +170,10 @@ export class Resolver {
       for (const prob of translateAjvErrors(validate.errors ?? [], params, name)) {
         let message = prob.message;
         let loc: Location;
+        if (failed.has(String(prob.path[0] ?? ''))) continue;
         if (prob.keyword === 'required') {
           const missing = /`([^`]+)`/.exec(prob.message)?.[1] ?? '?';
+          if (failed.has(missing)) continue;
           message = `missing required parameter \`${missing}\``;
           loc = this.src.node(withPair?.key ?? inst.group.key);
         } else {

@@ -5,6 +5,7 @@
  * reference inside longer text is interpolated as text, which only scalars can be.
  */
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import { typeOf } from './ajv-errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
 import { classify, NodeRef, scan, type RefToken } from './references.js';
@@ -85,7 +86,10 @@ export class Substituter {
       case 'item': {
         if (!scope.item) return this.fail(`\`${tok.raw}\` is only defined in a node with \`foreach\`${scope.where}`, loc);
         const r = reach(scope.item.value, ref.path);
-        if (!r.ok) return this.fail(`the foreach item has no key \`${r.at.replace(/^/, '')}\`${didYouMean(r.at.split('.').pop()!, r.keys)}`, loc);
+        if (!r.ok) {
+          const what = r.keys.length > 0 || r.at.includes('.') ? '' : ` (the item is ${typeOf(scope.item.value)}, not a map)`;
+          return this.fail(`the foreach item has no key \`${r.at}\`${what}${didYouMean(r.at.split('.').pop()!, r.keys)}`, loc);
+        }
         return clone(r.value);
       }
       case 'matrix': {
@@ -127,27 +131,36 @@ export class Substituter {
     const s = first !== -1 && text.indexOf('${', first + 2) !== -1 ? this.unnest(text, node, scope) : text;
     if (s === undefined) return undefined;
     const sc = scan(s);
+    if (sc.unclosed !== undefined) {
+      const shown = sc.unclosed.length > 40 ? `${sc.unclosed.slice(0, 40)}…` : sc.unclosed;
+      return this.fail(`unterminated reference \`${shown}\`: close it with \`}\` (for a literal \`\${\`, write \`$\${\`)`, this.src.within(node as never, sc.unclosed));
+    }
     if (!sc.hasRefs) return sc.parts.join('');
     if (sc.exact) return this.resolve(sc.exact, scope, this.src.within(node as never, sc.exact.raw));
-    let out = '';
+    // Every reference in the text is checked, so one run of `validate` names all the bad ones.
+    let out: string | undefined = '';
     const seen = new Map<string, number>();
     for (const part of sc.parts) {
       if (typeof part === 'string') {
-        out += part;
+        if (out !== undefined) out += part;
         continue;
       }
       const n = seen.get(part.raw) ?? 0;
       seen.set(part.raw, n + 1);
       const loc = this.src.within(node as never, part.raw, n);
       const v = this.resolve(part, scope, loc);
-      if (v === undefined) return undefined;
       if (v instanceof NodeRef) {
-        return this.fail(`node reference \`${part.raw}\` inside text: a reference to a node must be the whole value (it becomes an input edge)`, loc);
+        out = this.fail(
+          `node reference \`${part.raw}\` inside text: a reference to a node must be the whole value (it becomes an input edge); for a literal \`\${\` such as a shell variable, write \`$${part.raw}\``,
+          loc,
+        );
+      } else if (v !== null && typeof v === 'object') {
+        out = this.fail(`cannot interpolate ${Array.isArray(v) ? 'a list' : 'a map'} (\`${part.raw}\`) into text; use it as the whole value`, loc);
+      } else if (v === undefined) {
+        out = undefined;
+      } else if (out !== undefined) {
+        out += String(v);
       }
-      if (v !== null && typeof v === 'object') {
-        return this.fail(`cannot interpolate ${Array.isArray(v) ? 'a list' : 'a map'} (\`${part.raw}\`) into text; use it as the whole value`, loc);
-      }
-      out += String(v);
     }
     return out;
   }

@@ -78,8 +78,8 @@ export function locate(doc: Document, root: unknown, path: readonly PathSeg[], a
       if (!pair) return { node: cur, complete: false };
       if (last && at === 'key') return { node: pair.key, complete: true };
       const v = deref(doc, pair.value);
-      // `key:` with no value has no value node with a range: point at the key.
-      if (!v || !v.range) return { node: pair.key, complete: last };
+      // `key:` with no value has no value node, or an empty one after the colon: point at the key.
+      if (!v || !v.range || v.range[0] === v.range[1]) return { node: pair.key, complete: last };
       cur = v;
     } else if (isSeq(cur) && typeof seg === 'number') {
       const item = deref(doc, cur.items[seg]);

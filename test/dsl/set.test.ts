@@ -51,7 +51,7 @@ void test('--set type errors name the param and its type', async () => {
 
 void test('--set of an unknown param suggests the closest', async () => {
   assert.deepEqual(await errors(['layer=3']), ['--set layer=3: no param `layer`; did you mean `layers`?']);
-  assert.deepEqual(await errors(['zzz=3']), ['--set zzz=3: no param `zzz`']);
+  assert.deepEqual(await errors(['zzz=3']), ['--set zzz=3: no param `zzz` (its params: layers, lr, tag, flag, sizes, mode, need)']);
   assert.deepEqual(await errors(['novalue']), ['--set novalue: expected key=value']);
 });
 
