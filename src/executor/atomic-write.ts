@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, copyFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { sha256File } from './hash-file.js';
 
 export const TMP_PREFIX = '.tmp-';
 
@@ -46,8 +47,12 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   await fsyncDir(dirname(target));
 }
 
-/** Copy a file into place atomically (the copy is fsynced before the rename). */
-export async function copyFileAtomic(source: string, target: string): Promise<void> {
+/**
+ * Copy a file into place atomically (the copy is fsynced before the rename). With `digest`, the
+ * copy is hashed first and never put in place when it does not match: a corrupt object in the
+ * cache must not reach a user's folder.
+ */
+export async function copyFileAtomic(source: string, target: string, digest?: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   try {
@@ -57,6 +62,9 @@ export async function copyFileAtomic(source: string, target: string): Promise<vo
       await fh.sync();
     } finally {
       await fh.close();
+    }
+    if (digest !== undefined && (await sha256File(tmp)) !== digest) {
+      throw new Error(`the copy of ${source} for ${target} does not hash to ${digest}`);
     }
     await rename(tmp, target);
   } catch (e) {

@@ -4,6 +4,7 @@
  * conformance suite (test/executor/cache-conformance.ts) runs against every implementation.
  */
 import type { BlobRef, Manifest, PortType } from '../nodes/types.js';
+import type { CorruptObjectError } from './errors.js';
 import type { KeyComponents } from './key.js';
 
 /** Facts about one execution, appended to its index record; never part of the key. */
@@ -55,10 +56,16 @@ export interface BlobStore {
   putBytes(bytes: Uint8Array): Promise<BlobRef>;
   /** Copies the file (the caller may delete it afterwards). */
   putFile(path: string): Promise<BlobRef>;
+  /** The object's bytes, checked against the digest (a corrupt object throws CorruptObjectError and leaves the store). */
   getBytes(digest: string): Promise<Uint8Array>;
   /** A path holding the object's bytes, for readers that want a file (never write to it). */
   blobPath(digest: string): string;
   hasObject(digest: string): Promise<boolean>;
+  /**
+   * Rehash one object. A corrupt one is moved out of the store (entries referencing it become
+   * misses) and described by the returned error; undefined when it is sound or absent.
+   */
+  checkObject(digest: string): Promise<CorruptObjectError | undefined>;
 }
 
 export interface Cache extends BlobStore {

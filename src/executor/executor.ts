@@ -14,11 +14,12 @@ import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
 import { getNodeType } from '../nodes/registry.js';
 import type { NodeType, RestoreContext } from '../nodes/types.js';
 import { cliMainPath } from '../package-root.js';
-import type { Cache, OutputRecord } from './cache.js';
+import type { Cache, IndexRecord, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
-import { dependenciesOf, selectNodes, topologicalOrder, upstreamClosure } from './graph.js';
+import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
 import type { Job } from './job.js';
-import { PlanError } from './errors.js';
+import { errorMessage, PlanError, type CorruptObjectError } from './errors.js';
+import { referencedObjects } from './fs-cache.js';
 import { keyOf, type KeyComponents } from './key.js';
 import { materializePublished } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
@@ -84,11 +85,6 @@ export interface RunSummary {
 
 export { PlanError };
 
-function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.name === 'NodeError' || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`;
-  return String(e);
-}
-
 export async function runPipeline(graph: PipelineGraph, options: RunOptions): Promise<RunSummary> {
   const run = new PipelineRun(graph, options);
   return run.start();
@@ -121,12 +117,9 @@ class PipelineRun {
     // expected, not a leak, so lift Node's warning threshold for them.
     setMaxListeners(0, this.stopNew.signal, this.killRunning.signal);
     this.limit = pLimit(Math.max(1, o.jobs ?? availableParallelism()));
-    const only = selectNodes(graph, o.only ?? []);
-    const force = selectNodes(graph, o.force ?? []);
-    const unknown = [...only.unknown, ...force.unknown];
-    if (unknown.length > 0) throw new PlanError(`unknown node${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
-    this.forced = force.ids;
-    this.selected = o.only && o.only.length > 0 ? upstreamClosure(graph, only.ids) : new Set(graph.nodes.keys());
+    const { selected, forced } = runSelection(graph, o.only, o.force);
+    this.selected = selected;
+    this.forced = forced;
   }
 
   private typeOf(node: ResolvedNode): NodeType<never> {
@@ -283,9 +276,28 @@ class PipelineRun {
     try {
       await this.afterOutputs(node, type, outputs);
     } catch (e) {
+      // Restoring refuses objects that do not match their digest. Find them: each is moved out
+      // of the store, which turns this hit into a miss, and the node runs again.
+      const corrupt = await this.corruptObjectsOf(hit.record);
+      if (corrupt.length > 0) {
+        for (const c of corrupt) {
+          const where = c.movedTo ? ` (moved to ${c.movedTo})` : '';
+          this.logger.onEvent({ kind: 'warning', node: node.id, message: `cache object ${c.digest} is corrupted${where}; running the node again` });
+        }
+        return undefined;
+      }
       return this.transition(node.id, 'failed', { key, components, message: errorMessage(e) });
     }
     return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type) });
+  }
+
+  private async corruptObjectsOf(record: IndexRecord): Promise<CorruptObjectError[]> {
+    const found: CorruptObjectError[] = [];
+    for (const digest of referencedObjects(record)) {
+      const c = await this.cache.checkObject(digest);
+      if (c) found.push(c);
+    }
+    return found;
   }
 
   private resultsOf(node: ResolvedNode, type: NodeType<never>): { resultsDir?: string } {

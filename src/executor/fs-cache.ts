@@ -6,6 +6,7 @@
  *   locks/<name>.lock    per-key and per-memo locks
  *   logs/<name>.log      live logs of running nodes (the finished log is also stored as a blob)
  *   tmp/                 per-execution scratch directories
+ *   corrupt/             objects found not to match their digest, moved out of the store
  * Every write is temp file + fsync + rename; a hit touches the index file's mtime so that
  * `cache gc --keep-days` keeps what was used recently.
  */
@@ -17,7 +18,9 @@ import type { BlobRef } from '../nodes/types.js';
 import { fsyncDir, writeFileAtomic } from './atomic-write.js';
 import type { Cache, CacheHit, IndexRecord, Lock } from './cache.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { CorruptObjectError } from './errors.js';
 import { acquireFileLock } from './fs-lock.js';
+import { sha256File } from './hash-file.js';
 import { collectObjectDigests } from './refs.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -99,12 +102,38 @@ export class FsCache implements Cache {
   }
 
   async getBytes(digest: string): Promise<Uint8Array> {
+    let buf: Buffer;
     try {
-      const buf = await readFile(this.objectPath(digest));
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      buf = await readFile(this.objectPath(digest));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`cache: object ${digest} is missing from ${this.dir}`, { cause: e });
       throw e;
+    }
+    // Hashing costs little beside the read, and a corrupt blob must never reach a node silently.
+    const actual = sha256Hex(buf);
+    if (actual !== digest) throw await this.quarantine(digest, actual);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  async checkObject(digest: string): Promise<CorruptObjectError | undefined> {
+    let actual: string;
+    try {
+      actual = await sha256File(this.objectPath(digest));
+    } catch {
+      return undefined;
+    }
+    return actual === digest ? undefined : this.quarantine(digest, actual);
+  }
+
+  /** Move a corrupt object out of objects/ (a rename: readers holding it open are unaffected). */
+  private async quarantine(digest: string, actual: string): Promise<CorruptObjectError> {
+    const to = join(this.dir, 'corrupt', `${digest}.${Date.now()}`);
+    try {
+      await mkdir(join(this.dir, 'corrupt'), { recursive: true });
+      await rename(this.objectPath(digest), to);
+      return new CorruptObjectError(digest, actual, to);
+    } catch {
+      return new CorruptObjectError(digest, actual, undefined);
     }
   }
 

@@ -114,8 +114,8 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
     }
   }
 
-  // Scratch dirs and logs of runs long gone.
-  for (const sub of ['tmp', 'logs']) {
+  // Scratch dirs and logs of runs long gone, and corrupt objects kept aside for inspection.
+  for (const sub of ['tmp', 'logs', 'corrupt']) {
     for (const name of await entries(join(cache.dir, sub))) {
       const path = join(cache.dir, sub, name);
       const st = await stat(path).catch(() => undefined);

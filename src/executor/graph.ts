@@ -3,7 +3,9 @@
  * the closure an `--only` selection needs, and what lies downstream of a node.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
+import { didYouMean } from '../dsl/did-you-mean.js';
 import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
+import { PlanError } from './errors.js';
 
 /** Upstream node ids of a node: every referenced output plus `needs:`, deduplicated, sorted. */
 export function dependenciesOf(node: ResolvedNode): string[] {
@@ -97,4 +99,19 @@ export function selectNodes(graph: PipelineGraph, names: readonly string[]): { i
     for (const id of group) ids.add(id);
   }
   return { ids, unknown };
+}
+
+/**
+ * What a run or plan covers: `--only` names and what they need (everything when none), and the
+ * `--force`d ids. An unknown name is a PlanError naming the closest id or group.
+ */
+export function runSelection(graph: PipelineGraph, only: readonly string[] = [], force: readonly string[] = []): { selected: Set<string>; forced: Set<string> } {
+  const o = selectNodes(graph, only);
+  const f = selectNodes(graph, force);
+  const unknown = [...o.unknown, ...f.unknown];
+  if (unknown.length > 0) {
+    const names = new Set([...graph.nodes.keys(), ...[...graph.nodes.values()].map((n) => n.group)]);
+    throw new PlanError(unknown.map((u) => `no node or group \`${u}\` in the pipeline${didYouMean(u, names)}`).join('\n'));
+  }
+  return { selected: only.length > 0 ? upstreamClosure(graph, o.ids) : new Set(graph.nodes.keys()), forced: f.ids };
 }

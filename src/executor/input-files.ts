@@ -4,11 +4,10 @@
  * does not depend on where the checkout lives. A small matcher written here on purpose: Node 20
  * has no stable glob API, and these globs need nothing beyond the three wildcards.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { NodeError } from '../nodes/types.js';
+import { sha256File } from './hash-file.js';
 
 export function isGlob(pattern: string): boolean {
   return /[*?]/.test(pattern);
@@ -71,12 +70,6 @@ export async function expandPattern(baseDir: string, pattern: string): Promise<s
     .sort();
 }
 
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
 /**
  * Relative path -> sha256 of its content, for every file the patterns name. A missing plain
  * path, a directory, or a glob matching nothing is a NodeError naming the node and the path.
@@ -95,7 +88,7 @@ export async function hashInputFiles(nodeId: string, baseDir: string, patterns: 
         throw new NodeError(`node ${nodeId}: input file '${rel}' does not exist (looked in ${baseDir})`);
       }
       if (!st.isFile()) throw new NodeError(`node ${nodeId}: input '${rel}' is not a file${st.isDirectory() ? ` (to hash a folder, write '${rel}/**')` : ''}`);
-      out[rel] = await hashFile(abs);
+      out[rel] = await sha256File(abs);
     }
   }
   return out;

@@ -3,31 +3,18 @@
  * `results/<pipeline>/<node id>/` on every run, and files restored to their paths on a hit.
  * A file whose bytes already match is left alone, so a warm rerun rewrites nothing.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FilesManifest, NodeType } from '../nodes/types.js';
 import { copyFileAtomic } from './atomic-write.js';
 import type { OutputRecord } from './cache.js';
+import { fileHasDigest } from './hash-file.js';
 import { isBlobRef } from './refs.js';
 
 export function isFilesManifest(m: unknown): m is FilesManifest {
   if (typeof m !== 'object' || m === null) return false;
   const files = (m as { files?: unknown }).files;
   return typeof files === 'object' && files !== null && Object.values(files).every(isBlobRef);
-}
-
-async function sameContent(path: string, digest: string, size: number): Promise<boolean> {
-  try {
-    const st = await stat(path);
-    if (!st.isFile() || st.size !== size) return false;
-  } catch {
-    return false;
-  }
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex') === digest;
 }
 
 /**
@@ -38,10 +25,10 @@ export async function writeFilesManifest(m: FilesManifest, baseDir: string, blob
   let written = 0;
   for (const [rel, ref] of Object.entries(m.files)) {
     const target = resolve(baseDir, rel);
-    if (await sameContent(target, ref.$blob, ref.size)) continue;
+    if (await fileHasDigest(target, ref.$blob, ref.size)) continue;
     await mkdir(dirname(target), { recursive: true });
     // Objects are read-only in spirit; copies given to users must be writable.
-    await copyFileAtomic(blobPath(ref.$blob), target);
+    await copyFileAtomic(blobPath(ref.$blob), target, ref.$blob);
     await chmod(target, 0o644).catch(() => undefined);
     written++;
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BlobRef } from '../nodes/types.js';
 import type { Cache, CacheHit, IndexRecord, Lock } from './cache.js';
 import { sha256Hex } from './canonical-json.js';
+import { CorruptObjectError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
 import { collectObjectDigests } from './refs.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +57,15 @@ export class MemoryCache implements Cache {
 
   async hasObject(digest: string): Promise<boolean> {
     return this.objects.has(digest);
+  }
+
+  async checkObject(digest: string): Promise<CorruptObjectError | undefined> {
+    const bytes = this.objects.get(digest);
+    if (!bytes) return undefined;
+    const actual = sha256Hex(bytes);
+    if (actual === digest) return undefined;
+    this.objects.delete(digest);
+    return new CorruptObjectError(digest, actual, undefined);
   }
 
   async get(key: string): Promise<CacheHit | undefined> {

@@ -9,7 +9,7 @@ import type { Cache, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, portSources, type NodeTypeLookup } from './components.js';
 import { PlanError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
-import { dependenciesOf, selectNodes, topologicalOrder, upstreamClosure } from './graph.js';
+import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
 import { diffComponents, keyOf, type KeyComponents } from './key.js';
 import { lockFilePath, readPipelineLock, type PipelineLock } from './pipeline-lock.js';
 
@@ -37,11 +37,7 @@ export interface PlanOptions {
 
 export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promise<PlanEntry[]> {
   const lookup = o.lookup ?? getNodeType;
-  const only = selectNodes(graph, o.only ?? []);
-  const force = selectNodes(graph, o.force ?? []);
-  const unknown = [...only.unknown, ...force.unknown];
-  if (unknown.length > 0) throw new PlanError(`unknown node${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
-  const selected = o.only && o.only.length > 0 ? upstreamClosure(graph, only.ids) : new Set(graph.nodes.keys());
+  const { selected, forced } = runSelection(graph, o.only, o.force);
   const lock = o.lock ?? (await readPipelineLock(lockFilePath(graph.file)));
   const known = new Map<string, Record<string, OutputRecord>>();
   const entries: PlanEntry[] = [];
@@ -60,7 +56,7 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
       const running = dependenciesOf(node).filter((d) => graph.nodes.has(d) && !known.has(d));
       if (lastEntry) entry.reasons.push(...staticReasons(node, type.version, lastEntry.components), `upstream runs: ${running.join(', ')}`);
       else entry.reasons.push('new');
-      if (force.ids.has(id)) entry.reasons.unshift('forced');
+      if (forced.has(id)) entry.reasons.unshift('forced');
       if (!node.cache || type.cacheable === false) entry.reasons.unshift('not cacheable');
       continue;
     }
@@ -81,7 +77,7 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
     }
     // A node that will run has outputs unknown until it runs, even when an old result exists.
     if (!node.cache || type.cacheable === false) entry.reasons.push('not cacheable');
-    else if (force.ids.has(id)) entry.reasons.push('forced');
+    else if (forced.has(id)) entry.reasons.push('forced');
     else if (usable && hit) {
       entry.action = 'cached';
       known.set(id, hit.record.outputs);

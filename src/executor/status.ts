@@ -46,6 +46,8 @@ export type ExecutorEvent =
     }
   | { kind: 'progress'; node: string; progress: Progress }
   | { kind: 'log'; node: string; line: string }
+  /** Something a person should know that did not fail the node (e.g. a corrupt object was replaced by rerunning). */
+  | { kind: 'warning'; node: string; message: string }
   | { kind: 'finish'; ok: boolean; interrupted: boolean };
 
 export interface Logger {

@@ -3,13 +3,12 @@
  * object they reference exists. Leftover temp files from a killed run are not problems (they
  * were never renamed into place) and are only counted.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TMP_PREFIX } from './atomic-write.js';
 import type { IndexRecord } from './cache.js';
 import { referencedObjects, type FsCache } from './fs-cache.js';
+import { sha256File } from './hash-file.js';
 import { collectObjectDigests } from './refs.js';
 
 export interface VerifyReport {
@@ -26,12 +25,6 @@ async function list(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 export async function verifyCache(cache: FsCache): Promise<VerifyReport> {

@@ -107,8 +107,10 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
     await messages.catch(() => undefined);
     o.signal.throwIfAborted();
     if (failure) {
+      // The worker already put an unexpected error's name in front of its message; keep only the
+      // names the executor acts on, so the summary does not say `TypeError: TypeError: ...`.
       const err = new Error(failure.message);
-      err.name = failure.name;
+      if (failure.name === 'NodeError' || failure.name === 'CorruptObjectError') err.name = failure.name;
       throw err;
     }
     if (done.exitCode !== 0 || !result) {

@@ -89,6 +89,12 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   }
 }
 
+async function sha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
 async function sameContent(path: string, ref: BlobRef): Promise<boolean> {
   try {
     const st = await stat(path);
@@ -96,9 +102,7 @@ async function sameContent(path: string, ref: BlobRef): Promise<boolean> {
   } catch {
     return false;
   }
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex') === ref.$blob;
+  return (await sha256(path)) === ref.$blob;
 }
 
 async function restoreFiles(ctx: RestoreContext, m: FilesManifest): Promise<void> {
@@ -106,9 +110,14 @@ async function restoreFiles(ctx: RestoreContext, m: FilesManifest): Promise<void
     const target = resolve(ctx.pipelineDir, rel);
     if (await sameContent(target, ref)) continue;
     await mkdir(dirname(target), { recursive: true });
-    // Copy then rename, so a reader never sees half a file.
+    // Copy then rename, so a reader never sees half a file; the copy is hashed first so that a
+    // corrupt object is refused (the executor then takes it out of the cache and reruns).
     const tmp = `${target}.layerfuse-${process.pid}.tmp`;
     await copyFile(ctx.blobPath(ref), tmp);
+    if ((await sha256(tmp)) !== ref.$blob) {
+      await rm(tmp, { force: true });
+      throw new NodeError(`node ${ctx.nodeId}: cannot restore '${rel}': cache object ${ref.$blob} does not match its digest`);
+    }
     await chmod(tmp, 0o644).catch(() => undefined);
     await rename(tmp, target);
   }

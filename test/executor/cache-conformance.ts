@@ -52,6 +52,13 @@ export function cacheConformance(factory: CacheFactory): void {
     await assert.rejects(cache.getBytes(sha256Hex('other')), /missing/);
   });
 
+  withCache('checkObject passes a sound object and an absent one', async (cache) => {
+    const a = await cache.putBytes(new TextEncoder().encode('sound'));
+    assert.equal(await cache.checkObject(a.$blob), undefined);
+    assert.equal(await cache.checkObject(sha256Hex('absent')), undefined);
+    assert.equal(await cache.hasObject(a.$blob), true);
+  });
+
   withCache('putFile stores a copy under the digest of its bytes', async (cache, scratch) => {
     const file = join(scratch, 'f.txt');
     await writeFile(file, 'file content');

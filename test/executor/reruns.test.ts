@@ -69,7 +69,8 @@ void test('--only runs the selection and what it needs', async (t) => {
   t.after(() => rig.cleanup());
   const s = await rig.run(rig.graph(chain()), { only: ['b'] });
   assert.deepEqual(statuses(s), { a: 'succeeded', b: 'succeeded' });
-  await assert.rejects(rig.run(rig.graph(chain()), { only: ['nope'] }), /unknown node: nope/);
+  await assert.rejects(rig.run(rig.graph(chain()), { only: ['nope'] }), /no node or group `nope` in the pipeline/);
+  await assert.rejects(rig.run(rig.graph(chain()), { force: ['bb'] }), /no node or group `bb` in the pipeline; did you mean `b`\?/);
 });
 
 void test('failures are not cached; the rerun runs the failed node again', async (t) => {
