@@ -1,17 +1,25 @@
 /**
  * Shared by the commands that take a PIPELINE: load it through the DSL and print any
- * diagnostics to stderr. Returns the graph, or undefined when the pipeline is invalid (the
- * caller exits 2).
+ * diagnostics to stderr. An invalid pipeline throws AlreadyReported (the command exits 2).
  */
+import { didYouMean } from '../dsl/did-you-mean.js';
 import { formatDiagnostics, loadPipeline, type PipelineGraph } from '../dsl/index.js';
+import { AlreadyReported, UsageError } from './command.js';
 import { writeErr } from './output.js';
 
-export async function loadOrReport(file: string, sets: string[] = []): Promise<PipelineGraph | undefined> {
+export async function loadGraph(file: string, sets: string[] = []): Promise<PipelineGraph> {
   const result = await loadPipeline(file, { sets });
   if (result.diagnostics.length > 0) writeErr(formatDiagnostics(result.diagnostics, result.sources));
   if (!result.graph) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     writeErr(`${errors} error${errors === 1 ? '' : 's'} in ${file}\n`);
+    throw new AlreadyReported();
   }
   return result.graph;
+}
+
+/** `layerfuse X: no node 'n' in p.yaml` with the closest ids, for commands that take a NODE. */
+export function requireNode(graph: PipelineGraph, file: string, nodeId: string): void {
+  if (graph.nodes.has(nodeId)) return;
+  throw new UsageError(`no node \`${nodeId}\` in ${file}${didYouMean(nodeId, graph.nodes.keys()) || ` (its nodes: ${[...graph.nodes.keys()].slice(0, 12).join(', ')}${graph.nodes.size > 12 ? ', …' : ''})`}`);
 }

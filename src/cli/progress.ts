@@ -21,6 +21,17 @@ function seconds(ms: number | undefined): string {
   return ms === undefined ? '' : ` (${(ms / 1000).toFixed(1)} s)`;
 }
 
+/** A node's error without the `node ID: ` its message starts with (the line already names the node). */
+export function nodeMessage(node: string, message: string): string {
+  const prefix = `node ${node}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+/** The first line of a failure, without a dangling `; last output:` that the summary completes. */
+function headline(node: string, message: string): string {
+  return (nodeMessage(node, message).split('\n')[0] ?? '').replace(/;[^;]*:$/, '');
+}
+
 /** The permanent line for a status change, or undefined for transitions nobody needs to read. */
 export function statusLine(e: Extract<ExecutorEvent, { kind: 'status' }>): string | undefined {
   const label = LABEL[e.status];
@@ -32,7 +43,7 @@ export function statusLine(e: Extract<ExecutorEvent, { kind: 'status' }>): strin
     case 'succeeded':
       return head + seconds(e.durationMs);
     case 'failed':
-      return `${head}: ${(e.message ?? '').split('\n')[0] ?? ''}`;
+      return `${head}: ${headline(e.node, e.message ?? '')}`;
     case 'skipped':
     case 'cancelled':
       return e.message ? `${head} (${e.message})` : head;
@@ -47,8 +58,13 @@ export function bar(p: Progress, width = 20): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%`;
 }
 
+export function warningLine(e: Extract<ExecutorEvent, { kind: 'warning' }>): string {
+  return `warning: ${e.node}: ${e.message}`;
+}
+
 export class PlainProgress implements Logger {
   onEvent(e: ExecutorEvent): void {
+    if (e.kind === 'warning') writeErr(warningLine(e) + '\n');
     if (e.kind !== 'status') return;
     const line = statusLine(e);
     if (line) writeErr(line + '\n');
@@ -68,6 +84,7 @@ export class TtyProgress implements Logger {
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private drawnAt = 0;
 
   constructor(private readonly columns: () => number = () => process.stderr.columns || 100) {}
 
@@ -102,6 +119,9 @@ export class TtyProgress implements Logger {
         if (this.timer) clearInterval(this.timer);
         this.clear();
         return;
+      case 'warning':
+        this.print(warningLine(e));
+        return;
       case 'log':
         return;
     }
@@ -114,7 +134,9 @@ export class TtyProgress implements Logger {
   }
 
   private flush(): void {
-    if (!this.dirty) return;
+    // Running nodes show their elapsed seconds, so the block is redrawn each second while any run.
+    const tick = this.running.size > 0 && Date.now() - this.drawnAt >= 1000;
+    if (!this.dirty && !tick) return;
     this.clear();
     this.draw();
   }
@@ -127,6 +149,7 @@ export class TtyProgress implements Logger {
 
   private draw(): void {
     this.dirty = false;
+    this.drawnAt = Date.now();
     const width = this.columns();
     const c = this.counts;
     const done = c.cached + c.succeeded + c.failed + c.skipped + c.cancelled;

@@ -107,7 +107,7 @@ nodes:
   const r = await cli(dir, ['run', 'p.yaml', '--keep-going', '-j', '1']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /failed: 1 ran, 0 cached, 1 failed, 1 skipped/);
-  assert.match(r.stderr, /\nfailed: bad\n {2}node bad: command exited with code 7; last output:\n {4}no such thing\n {2}log: cache\/logs\/bad\.[0-9a-f]{12}\.log\n/);
+  assert.match(r.stderr, /\nfailed: bad\n {2}command exited with code 7; last output:\n {4}no such thing\n {2}log: cache\/logs\/bad\.[0-9a-f]{12}\.log\n/);
   const logPath = /log: (\S+)/.exec(r.stderr)?.[1] as string;
   assert.match(await readFile(join(dir, logPath), 'utf8'), /no such thing/);
   await writeFile(join(dir, 'bad.yaml'), 'version: 1\nname: x\nnodes:\n  a:\n    uses: shel\n');
@@ -208,4 +208,63 @@ void test('a warm rerun loads no tensor library (node modules import src/ml lazi
   assert.equal(warm.code, 0, warm.stderr);
   assert.match(warm.stderr, /done: 0 ran, 1 cached/);
   assert.equal(await readFile(trace, 'utf8').catch(() => ''), '', 'no @tensorflow module was resolved');
+});
+
+void test('run-node PIPELINE NODE: runs one node whose dependencies are cached, else says which to run first', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: by-hand
+nodes:
+  a:
+    uses: shell
+    with:
+      run: echo a >> runs.log; echo a > a.txt
+      outputs: [a.txt]
+  b:
+    uses: shell
+    with:
+      run: echo b >> runs.log; cat a.txt > b.txt; echo b >> b.txt
+      data: \${a}
+      outputs: [b.txt]
+`,
+  );
+  const early = await cli(dir, ['run-node', 'p.yaml', 'b']);
+  assert.equal(early.code, 2);
+  assert.equal(early.stderr, 'layerfuse run-node: b depends on a node not in the cache, and run-node runs one node:\n  a: new\nrun it first: layerfuse run p.yaml --only a\n');
+  assert.equal((await cli(dir, ['run-node', 'p.yaml', 'a'])).code, 0);
+  await rm(join(dir, 'a.txt'));
+  const b = await cli(dir, ['run-node', 'p.yaml', 'b']);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stderr, /done: 1 ran, 1 cached/);
+  assert.equal(await readFile(join(dir, 'b.txt'), 'utf8'), 'a\nb\n', "a's output was restored before b ran");
+  assert.match((await cli(dir, ['run-node', 'p.yaml', 'b'])).stderr, /done: 0 ran, 2 cached/);
+  assert.match((await cli(dir, ['run-node', 'p.yaml', 'b', '--force'])).stderr, /done: 1 ran, 1 cached/);
+  assert.deepEqual(await lines(join(dir, 'runs.log')), ['a', 'b', 'b']);
+  assert.match((await cli(dir, ['plan', 'p.yaml'])).stdout, /2 cached, 0 to run/, 'run-node records its node in the lock file and the cache');
+  const missing = await cli(dir, ['run-node', 'p.yaml', 'c']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no node `c` in p.yaml/);
+});
+
+void test('an unusable --cache-dir is one line and exit 2, not a stack or a failed node', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p.yaml'), 'version: 1\nname: c\nnodes:\n  a:\n    uses: shell\n    with:\n      run: "true"\n');
+  await writeFile(join(dir, 'afile'), '');
+  const r = await cli(dir, ['run', 'p.yaml', '--cache-dir', 'afile']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `layerfuse run: the cache ${join(dir, 'afile')} is not a folder (--cache-dir names the cache folder)\n`);
+  const under = await cli(dir, ['run', 'p.yaml', '--cache-dir', 'afile/cache']);
+  assert.equal(under.code, 2);
+  assert.match(under.stderr, /^layerfuse run: cannot write to the cache .*afile\/cache: a parent is not a folder \(ENOTDIR\); pass --cache-dir DIR to use another folder\n$/);
+});
+
+void test('output cut short by a closed pipe (`layerfuse schema | head`) ends quietly', async (t) => {
+  const dir = await tempDir(t);
+  const { child, done } = startCli(dir, ['schema']);
+  child.stdout?.once('data', () => child.stdout?.destroy());
+  const r = await done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /EPIPE|Error/);
 });

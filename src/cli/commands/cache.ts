@@ -6,12 +6,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { IndexRecord } from '../../executor/cache.js';
-import { FsCache, referencedObjects } from '../../executor/fs-cache.js';
+import { referencedObjects, type FsCache } from '../../executor/fs-cache.js';
 import { gcCache } from '../../executor/gc.js';
 import { lockFilePath, readPipelineLock } from '../../executor/pipeline-lock.js';
 import { verifyCache } from '../../executor/verify.js';
+import { openCache } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, runCommand, UsageError } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
 
 const USAGE = `usage: layerfuse cache ls|verify|gc [--cache-dir DIR]
@@ -81,74 +82,63 @@ async function verify(cache: FsCache): Promise<number> {
   return 1;
 }
 
-async function gc(cache: FsCache, argv: string[]): Promise<number> {
-  const args = parseArgs({
-    args: argv,
-    options: {
-      keep: { type: 'string', multiple: true },
-      'keep-days': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      'cache-dir': { type: 'string' },
-    },
-  });
-  const keepPipelines = args.values.keep ?? [];
-  const daysText = args.values['keep-days'];
-  if (keepPipelines.length === 0 && daysText === undefined) {
-    writeErr('layerfuse cache gc: say what to keep: --keep PIPELINE (repeatable) and/or --keep-days N\n');
-    return 2;
-  }
+interface GcFlags {
+  keep?: string[];
+  'keep-days'?: string;
+  'dry-run': boolean;
+}
+
+async function gc(cache: FsCache, flags: GcFlags): Promise<number> {
+  const keepPipelines = flags.keep ?? [];
+  const daysText = flags['keep-days'];
+  if (keepPipelines.length === 0 && daysText === undefined) throw new UsageError('say what to keep: --keep PIPELINE (repeatable) and/or --keep-days N');
   const days = daysText === undefined ? undefined : Number(daysText);
-  if (days !== undefined && (!Number.isFinite(days) || days < 0)) {
-    writeErr(`layerfuse cache gc: --keep-days takes a number >= 0, got '${daysText}'\n`);
-    return 2;
-  }
+  if (days !== undefined && (!Number.isFinite(days) || days < 0)) throw new UsageError(`--keep-days takes a number >= 0, got '${daysText}'`);
   const keepKeys = new Set<string>();
   for (const p of keepPipelines) {
     const lockPath = lockFilePath(resolve(p));
     const lock = await readPipelineLock(lockPath);
     if (!lock) {
-      writeErr(`layerfuse cache gc: ${p} has no lock file (${lockPath}); run it first or drop --keep ${p}\n`);
-      return 2;
+      const exists = await stat(resolve(p)).then(() => true, () => false);
+      throw new UsageError(exists ? `${p} has no lock file (${lockPath}): run it first, or drop --keep ${p}` : `--keep ${p}: no such pipeline file`);
     }
     for (const n of Object.values(lock.nodes)) keepKeys.add(n.key);
   }
-  const r = await gcCache(cache, { keepKeys, ...(days !== undefined ? { keepDays: days } : {}), dryRun: args.values['dry-run'] });
-  const verb = args.values['dry-run'] ? 'would remove' : 'removed';
+  const r = await gcCache(cache, { keepKeys, ...(days !== undefined ? { keepDays: days } : {}), dryRun: flags['dry-run'] });
+  const verb = flags['dry-run'] ? 'would remove' : 'removed';
   writeOut(
     `${verb} ${r.removedEntries} entries, ${r.removedMemos} memo values, ${r.removedObjects} objects (${humanBytes(r.removedBytes)}), ${r.removedTemp} temp files; kept ${r.keptEntries} entries, ${r.keptObjects} objects\n`,
   );
   return 0;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     writeOut(USAGE);
-    return sub === undefined ? 2 : 0;
+    return Promise.resolve(sub === undefined ? 2 : 0);
   }
-  let cacheDir = 'cache';
-  const i = rest.indexOf('--cache-dir');
-  if (i >= 0) cacheDir = rest[i + 1] ?? cacheDir;
-  const eq = rest.find((a) => a.startsWith('--cache-dir='));
-  if (eq) cacheDir = eq.slice('--cache-dir='.length);
-  const cache = new FsCache(resolve(cacheDir));
-  try {
+  return runCommand(`cache ${sub}`, USAGE, async () => {
+    const none = { min: 0, max: 0, what: 'no arguments' };
     switch (sub) {
-      case 'ls':
-        return await ls(cache);
-      case 'verify':
-        return await verify(cache);
-      case 'gc':
-        return await gc(cache, rest);
+      case 'ls': {
+        const { values } = parseCommand(rest, CACHE_DIR_OPTION, none);
+        return ls(await openCache(values['cache-dir'], 'read'));
+      }
+      case 'verify': {
+        const { values } = parseCommand(rest, CACHE_DIR_OPTION, none);
+        return verify(await openCache(values['cache-dir'], 'read'));
+      }
+      case 'gc': {
+        const { values } = parseCommand(
+          rest,
+          { ...CACHE_DIR_OPTION, keep: { type: 'string', multiple: true }, 'keep-days': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+          none,
+        );
+        return gc(await openCache(values['cache-dir'], values['dry-run'] ? 'read' : 'write'), values);
+      }
       default:
-        writeErr(`layerfuse cache: unknown subcommand '${sub}'\n\n${USAGE}`);
-        return 2;
+        throw new UsageError(`unknown subcommand '${sub}' (ls, verify or gc)`, true);
     }
-  } catch (e) {
-    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      writeErr(`layerfuse cache ${sub}: ${(e as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
+  });
 }

@@ -1,7 +1,8 @@
 /** `layerfuse nodes [TYPE] [--json]`: the node type catalogue, read from schemas/. */
-import { parseArgs } from 'node:util';
+import { didYouMean } from '../../dsl/did-you-mean.js';
 import { loadSchemaStore, type NodeTypeInfo, type PortInfo } from '../../dsl/index.js';
-import { writeErr, writeOut } from '../output.js';
+import { parseCommand, runCommand, UsageError } from '../command.js';
+import { writeOut } from '../output.js';
 
 const USAGE = `usage: layerfuse nodes [TYPE] [--json]
 
@@ -60,27 +61,18 @@ function describe(t: NodeTypeInfo): string {
   return lines.join('\n') + '\n';
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    writeErr(`layerfuse nodes: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    writeOut(USAGE);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) {
-    writeErr(`layerfuse nodes: expected at most one TYPE\n\n${USAGE}`);
-    return 2;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('nodes', USAGE, () => {
+    const parsed = parseCommand(argv, { json: { type: 'boolean' } }, { min: 0, max: 1, what: 'one TYPE' });
+    return Promise.resolve(list(parsed.positionals[0], parsed.values.json === true));
+  });
+}
+
+function list(wanted: string | undefined, json: boolean): number {
   const store = loadSchemaStore();
   const types = [...store.types.values()].sort((a, b) => (a.type < b.type ? -1 : 1));
-  const wanted = parsed.positionals[0];
   if (wanted === undefined) {
-    if (parsed.values.json) writeOut(JSON.stringify(types, null, 2) + '\n');
+    if (json) writeOut(JSON.stringify(types, null, 2) + '\n');
     else if (types.length === 0) writeOut('no node types (schemas/nodes is empty)\n');
     else {
       const width = Math.max(...types.map((t) => t.type.length));
@@ -89,11 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const t = store.types.get(wanted);
-  if (!t) {
-    const { didYouMean } = await import('../../dsl/did-you-mean.js');
-    writeErr(`layerfuse nodes: unknown node type \`${wanted}\`${didYouMean(wanted, store.types.keys())}\n`);
-    return 2;
-  }
-  writeOut(parsed.values.json ? JSON.stringify(t, null, 2) + '\n' : describe(t));
+  if (!t) throw new UsageError(`unknown node type \`${wanted}\`${didYouMean(wanted, store.types.keys())}`);
+  writeOut(json ? JSON.stringify(t, null, 2) + '\n' : describe(t));
   return 0;
 }

@@ -4,14 +4,14 @@
  * pipeline or usage, 130 when interrupted (workers stopped, locks released, cache consistent).
  */
 import { availableParallelism } from 'node:os';
-import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { PlanError } from '../../executor/errors.js';
-import { runPipeline, type RunSummary } from '../../executor/executor.js';
-import { FsCache } from '../../executor/fs-cache.js';
-import { writeErr, writeOut } from '../output.js';
-import { loadOrReport } from '../pipeline-load.js';
-import { progressLogger } from '../progress.js';
+import { relative } from 'node:path';
+import type { PipelineGraph } from '../../dsl/types.js';
+import { runPipeline, type RunOptions, type RunSummary } from '../../executor/executor.js';
+import { openCache } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { writeErr } from '../output.js';
+import { loadGraph } from '../pipeline-load.js';
+import { nodeMessage, progressLogger } from '../progress.js';
 
 const USAGE = `usage: layerfuse run PIPELINE [options]
 
@@ -43,7 +43,7 @@ export function summaryText(s: RunSummary, ms: number): string {
   if (s.lockFileError) lines.push(`warning: ${s.lockFileError}`);
   for (const f of s.failures) {
     lines.push('', `failed: ${f.id}`);
-    for (const l of (f.message ?? '').split('\n')) lines.push(`  ${l}`);
+    for (const l of nodeMessage(f.id, f.message ?? '').split('\n')) lines.push(`  ${l}`);
     if (f.logFile) lines.push(`  log: ${rel(f.logFile)}`);
   }
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
@@ -54,48 +54,40 @@ export function summaryText(s: RunSummary, ms: number): string {
   return lines.join('\n') + '\n';
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        set: { type: 'string', multiple: true },
+export function run(argv: string[]): Promise<number> {
+  return runCommand('run', USAGE, async () => {
+    const { values: v, positionals } = parseCommand(
+      argv,
+      {
+        ...SET_OPTION,
+        ...CACHE_DIR_OPTION,
         jobs: { type: 'string', short: 'j' },
         only: { type: 'string', multiple: true },
         force: { type: 'string', multiple: true },
         'keep-going': { type: 'boolean', default: false },
-        'cache-dir': { type: 'string', default: 'cache' },
         backend: { type: 'string', default: 'auto' },
-        help: { type: 'boolean', short: 'h' },
       },
+      { min: 1, max: 1, what: 'one PIPELINE' },
+    );
+    const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`-j takes a positive integer, got '${v.jobs}'`);
+    if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
+    const graph = await loadGraph(positionals[0]!, v.set ?? []);
+    const cache = await openCache(v['cache-dir'], 'write');
+    return runWithSignals(graph, {
+      cache,
+      jobs,
+      only: v.only ?? [],
+      force: v.force ?? [],
+      policy: v['keep-going'] ? 'continue' : 'no-new',
+      backend: v.backend,
+      logger: progressLogger(),
     });
-  } catch (e) {
-    writeErr(`layerfuse run: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const v = args.values;
-  if (v.help) {
-    writeOut(USAGE);
-    return 0;
-  }
-  if (args.positionals.length !== 1) {
-    writeErr(`layerfuse run: expected one PIPELINE\n\n${USAGE}`);
-    return 2;
-  }
-  const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    writeErr(`layerfuse run: -j takes a positive integer, got '${v.jobs}'\n`);
-    return 2;
-  }
-  if (!(BACKENDS as readonly string[]).includes(v.backend)) {
-    writeErr(`layerfuse run: --backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'\n`);
-    return 2;
-  }
-  const graph = await loadOrReport(args.positionals[0] as string, v.set ?? []);
-  if (!graph) return 2;
+  });
+}
 
+/** Run with Ctrl-C (and SIGTERM) wired to a clean stop; prints the summary; returns the exit code. */
+export async function runWithSignals(graph: PipelineGraph, options: Omit<RunOptions, 'signal'>): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
@@ -109,25 +101,10 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = Date.now();
   try {
-    const summary = await runPipeline(graph, {
-      cache: new FsCache(resolve(v['cache-dir'])),
-      jobs,
-      only: v.only ?? [],
-      force: v.force ?? [],
-      policy: v['keep-going'] ? 'continue' : 'no-new',
-      backend: v.backend,
-      logger: progressLogger(),
-      signal: controller.signal,
-    });
+    const summary = await runPipeline(graph, { ...options, signal: controller.signal });
     writeErr(summaryText(summary, Date.now() - started));
     if (summary.interrupted) return 130;
     return summary.ok ? 0 : 1;
-  } catch (e) {
-    if (e instanceof PlanError) {
-      writeErr(`layerfuse run: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

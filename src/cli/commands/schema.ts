@@ -4,9 +4,9 @@
  * (`npm run schemas`), or report whether schemas/ is stale (exit 1).
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { registry } from '../../nodes/registry.js';
 import { packageRoot } from '../../package-root.js';
+import { parseCommand, runCommand } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
 import { buildSchemaFiles, staleSchemaFiles, writeSchemaFiles } from '../schema-gen.js';
 
@@ -17,29 +17,22 @@ Without options: print the pipeline JSON Schema generated from the node registry
 --check  exit 1 when DIR differs from what --write would produce
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { write: { type: 'boolean' }, check: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    writeErr(`layerfuse schema: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    writeOut(USAGE);
-    return 0;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('schema', USAGE, () => {
+    const parsed = parseCommand(argv, { write: { type: 'boolean' }, check: { type: 'boolean' }, dir: { type: 'string' } }, { min: 0, max: 0, what: 'no arguments' });
+    return Promise.resolve(schema(parsed.values));
+  });
+}
+
+function schema(values: { write?: boolean; check?: boolean; dir?: string }): number {
   const files = buildSchemaFiles(registry.values());
-  const dir = parsed.values.dir ?? join(packageRoot, 'schemas');
-  if (parsed.values.write) {
+  const dir = values.dir ?? join(packageRoot, 'schemas');
+  if (values.write) {
     const written = writeSchemaFiles(dir, files);
     writeOut(written.length === 0 ? `schemas up to date (${files.size} files in ${dir})\n` : written.map((p) => `wrote ${join(dir, p)}\n`).join(''));
     return 0;
   }
-  if (parsed.values.check) {
+  if (values.check) {
     const s = staleSchemaFiles(dir, files);
     const stale = [...s.changed.map((p) => `changed: ${p}`), ...s.missing.map((p) => `missing: ${p}`), ...s.extra.map((p) => `extra: ${p}`)];
     if (stale.length === 0) {
@@ -50,5 +43,5 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   writeOut(files.get('pipeline.schema.json')!);
-  return Promise.resolve(0);
+  return 0;
 }

@@ -3,15 +3,14 @@
  * digest and manifest, and its run records. With --json, the manifests as JSON, plus the content
  * of every blob in them that holds JSON or JSON Lines (e.g. predictions).
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { IndexRecord } from '../../executor/cache.js';
-import { PlanError } from '../../executor/errors.js';
-import { FsCache } from '../../executor/fs-cache.js';
-import { planPipeline } from '../../executor/planner.js';
+import type { FsCache } from '../../executor/fs-cache.js';
+import { planPipeline, type PlanEntry } from '../../executor/planner.js';
 import { collectBlobRefs } from '../../executor/refs.js';
+import { openCache } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
-import { loadOrReport } from '../pipeline-load.js';
+import { loadGraph, requireNode } from '../pipeline-load.js';
 
 const USAGE = `usage: layerfuse show PIPELINE NODE [--set key=value]... [--cache-dir DIR] [--json]
 
@@ -46,7 +45,12 @@ async function contents(cache: FsCache, manifest: unknown): Promise<Record<strin
   const out: Record<string, unknown> = {};
   for (const { path, ref } of collectBlobRefs(manifest)) {
     if (ref.size > MAX_INLINE || !(await cache.hasObject(ref.$blob))) continue;
-    const bytes = await cache.getBytes(ref.$blob);
+    let bytes: Uint8Array;
+    try {
+      bytes = await cache.getBytes(ref.$blob);
+    } catch {
+      continue; // a corrupt object (now out of the store) is not shown; `cache verify` names it
+    }
     if (bytes[0] !== 0x7b && bytes[0] !== 0x5b) continue; // `{` or `[`: cheap sniff before parsing
     const value = parseJsonOrLines(new TextDecoder().decode(bytes));
     if (value !== undefined) out[path || '/'] = value;
@@ -73,49 +77,23 @@ function textFor(nodeId: string, record: IndexRecord, note: string, cache: FsCac
   return lines.join('\n') + '\n';
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        set: { type: 'string', multiple: true },
-        'cache-dir': { type: 'string', default: 'cache' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    writeErr(`layerfuse show: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    writeOut(USAGE);
-    return 0;
-  }
-  const [file, nodeId] = args.positionals;
-  if (file === undefined || nodeId === undefined || args.positionals.length !== 2) {
-    writeErr(`layerfuse show: expected PIPELINE NODE\n\n${USAGE}`);
-    return 2;
-  }
-  const graph = await loadOrReport(file, args.values.set ?? []);
-  if (!graph) return 2;
-  if (!graph.nodes.has(nodeId)) {
-    writeErr(`layerfuse show: no node '${nodeId}' in ${file} (nodes: ${[...graph.nodes.keys()].slice(0, 20).join(', ')})\n`);
-    return 2;
-  }
-  const cache = new FsCache(resolve(args.values['cache-dir']));
-  let entries;
-  try {
-    entries = await planPipeline(graph, { cache, only: [nodeId] });
-  } catch (e) {
-    if (e instanceof PlanError) {
-      writeErr(`layerfuse show: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('show', USAGE, async () => {
+    const { values, positionals } = parseCommand(
+      argv,
+      { ...SET_OPTION, ...CACHE_DIR_OPTION, json: { type: 'boolean', default: false } },
+      { min: 2, max: 2, what: 'PIPELINE NODE' },
+    );
+    const [file, nodeId] = positionals as [string, string];
+    const graph = await loadGraph(file, values.set ?? []);
+    requireNode(graph, file, nodeId);
+    const cache = await openCache(values['cache-dir'], 'read');
+    const entries = await planPipeline(graph, { cache, only: [nodeId] });
+    return show(cache, entries, nodeId, values.json);
+  });
+}
+
+async function show(cache: FsCache, entries: PlanEntry[], nodeId: string, json: boolean): Promise<number> {
   const entry = entries.find((e) => e.id === nodeId);
   let record: IndexRecord | undefined;
   let note = '';
@@ -128,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
     writeErr(`layerfuse show: ${nodeId} has no cached result in ${cache.dir} (run it first)\n`);
     return 1;
   }
-  if (args.values.json) {
+  if (json) {
     const outputs: Record<string, unknown> = {};
     for (const [port, o] of Object.entries(record.outputs)) {
       const c = await contents(cache, o.manifest);

@@ -1,0 +1,43 @@
+/**
+ * Opening the cache named by `--cache-dir` for a command. A path that is a file, or a folder
+ * the user cannot write to, is a usage problem to report once, up front (exit 2), not a crash
+ * with a stack or a failure blamed on the first node that happens to touch the cache.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FsCache } from '../executor/fs-cache.js';
+
+export class CacheDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheDirError';
+  }
+}
+
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOTDIR: 'a parent is not a folder', ENOSPC: 'no space left' };
+  return code ? `${words[code] ?? (e as Error).message} (${code})` : (e as Error).message;
+}
+
+/**
+ * `write`: the command stores results (run, run-node, gc), so the folder is created and a probe
+ * file written; otherwise it only must not be something other than a folder (it may not exist yet).
+ */
+export async function openCache(dir: string, mode: 'read' | 'write'): Promise<FsCache> {
+  const abs = resolve(dir);
+  const st = await stat(abs).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new CacheDirError(`the cache ${abs} is not a folder (--cache-dir names the cache folder)`);
+  if (mode === 'write') {
+    const probe = join(abs, `.tmp-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(abs, { recursive: true });
+      await writeFile(probe, '');
+      await unlink(probe);
+    } catch (e) {
+      throw new CacheDirError(`cannot write to the cache ${abs}: ${why(e)}; pass --cache-dir DIR to use another folder`);
+    }
+  }
+  return new FsCache(abs);
+}
