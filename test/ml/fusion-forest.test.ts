@@ -68,3 +68,19 @@ void test('fusion input errors: fewer than 2 layers, duplicate signals, mismatch
   assert.throws(() => buildRows([{ name: 'a', keep: [1, 2] }, { name: 'a', keep: [1, 2] }]), /given twice/);
   assert.throws(() => buildRows([{ name: 'a', keep: [1, 2] }, { name: 'b', keep: [1, 2, 3] }]), /scores 3 layers/);
 });
+
+void test('random forest splits a two-valued target (ml-cart would leave a perfectly separable root unsplit)', () => {
+  // Ablation drops are often two-valued on small splits: 0 everywhere but one layer.
+  const rows = [
+    [1, 0.5, -1],
+    [0.2, -1.2, 0.3],
+    [-0.4, 0.9, 1.1],
+    [-0.8, -0.2, -0.4],
+  ];
+  const f = fitForest(rows, [0, -0.0417, 0, 0], { seed: 42, trees: 100 });
+  const p = f.predict(rows);
+  // Row 1 sits in about 1 - (3/4)^4 = 68% of the bootstraps; each such tree isolates it.
+  assert.ok((p[1] as number) < -0.02, `row 1 predicted ${p[1]}`);
+  for (const i of [0, 2, 3]) assert.ok((p[i] as number) > (p[1] as number) + 0.015, `row ${i} predicted ${p[i]}`);
+  assert.ok(f.importance.some((v) => v > 0));
+});

@@ -7,6 +7,10 @@
  *   children's squared error, so its default threshold of 0 refuses a split that separates the
  *   targets perfectly; -1 lets trees grow until leaves are pure or single rows (sklearn's
  *   defaults: min_samples_split 2, no max_depth).
+ * - ml-cart stops a node when its best split's error equals its parent's, and gives the root a
+ *   parent error of 0: a root whose best split separates the targets perfectly (any bootstrap
+ *   of a two-valued target, e.g. drops of 0 and 1/n, common with quantized accuracies) is never
+ *   split and every tree predicts the mean. `patchRootSplit` gives the root no parent error.
  */
 import { RandomForestRegression } from 'ml-random-forest';
 import { FusionInputError } from './errors.js';
@@ -30,6 +34,31 @@ export interface Forest {
   importance: number[];
 }
 
+interface TrainableNode {
+  train(x: unknown, y: unknown, depth: number, parentGain?: number): void;
+}
+let rootPatched = false;
+
+/**
+ * ml-cart's TreeNode is not exported through ml-random-forest, so its prototype is taken from a
+ * one-tree forest and its `train` wrapped once: at depth 0 the parent error becomes NaN, which
+ * equals no split error, instead of 0. Deeper nodes keep the library's rule (a node whose parent
+ * split was perfect holds equal targets and is never split anyway).
+ */
+function patchRootSplit(): void {
+  if (rootPatched) return;
+  const probe = new RandomForestRegression({ seed: 1, nEstimators: 1, maxFeatures: 1.0, replacement: false, noOOB: true });
+  probe.train([[0], [1], [2]], [0, 1, 2]);
+  const root = (probe.estimators?.[0] as unknown as { root?: object } | undefined)?.root;
+  const proto = root ? (Object.getPrototypeOf(root) as TrainableNode) : undefined;
+  if (!proto || typeof proto.train !== 'function') throw new Error('ml-random-forest: unexpected tree structure (cannot find the tree node class)');
+  const train = proto.train;
+  proto.train = function (this: TrainableNode, x: unknown, y: unknown, depth: number, parentGain?: number): void {
+    train.call(this, x, y, depth, depth === 0 && parentGain === undefined ? NaN : parentGain);
+  };
+  rootPatched = true;
+}
+
 export function fitForest(x: ReadonlyArray<readonly number[]>, y: readonly number[], opts: ForestOptions): Forest {
   const n = x.length;
   if (n < 2) throw new FusionInputError(`random forest needs at least 2 rows, got ${n}`);
@@ -38,6 +67,7 @@ export function fitForest(x: ReadonlyArray<readonly number[]>, y: readonly numbe
   if (!Number.isInteger(opts.trees) || opts.trees < 1) throw new FusionInputError(`trees must be a positive integer, got ${opts.trees}`);
   const k = x[0]?.length ?? 0;
   if (k === 0) throw new FusionInputError('random forest with no features');
+  patchRootSplit();
   const rf = new RandomForestRegression({
     seed: opts.seed,
     nEstimators: opts.trees,
