@@ -96,6 +96,10 @@ void test('a class too small for the splits is an error naming it', () => {
     /^DataError: x\.jsonl: class 'tiny' has 2 example\(s\), too few for the requested splits \(it would get test 0, validation 0, train 2\)/,
   );
   assert.throws(() => stratifiedSplit([0, 0, 0], ['a', 'b'], base, 'x.jsonl'), /x\.jsonl: class 'b' has no examples/);
+  // Enough rows in the file, but not after `limit` keeps a stratified sample: the message says so.
+  const enough = [...Array(60).fill(0), 1, 1, 1, 1, 1, 1];
+  assert.doesNotThrow(() => stratifiedSplit(enough, ['big', 'rare'], base, 'x.jsonl'));
+  assert.throws(() => stratifiedSplit(enough, ['big', 'rare'], { ...base, limit: 22 }, 'x.jsonl'), /class 'rare' has 2 example\(s\) after limit 22, too few/);
 });
 
 void test('buildSplits returns plain {text,label} examples', () => {

@@ -83,9 +83,9 @@ export function stratifiedSplit(labelsOf: readonly number[], classNames: readonl
   });
 
   let sizes = byClass.map((m) => m.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
   if (opts.limit !== undefined) {
     if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new DataError(`${file}: limit must be a positive integer, got ${opts.limit}`);
-    const total = sizes.reduce((a, b) => a + b, 0);
     if (opts.limit < total) {
       sizes = allocate(opts.limit, sizes);
       sizes.forEach((s, c) => {
@@ -108,7 +108,8 @@ export function stratifiedSplit(labelsOf: readonly number[], classNames: readonl
     const c = alloc[split].findIndex((a) => a === 0);
     if (c >= 0) {
       const want = MAIN.filter((s) => totals[s] > 0).map((s) => `${s} ${alloc[s][c]}`).join(', ');
-      throw new DataError(`${file}: class '${classNames[c]}' has ${sizes[c]} example(s), too few for the requested splits (it would get ${want}); every class needs at least one example in each non-empty split`);
+      const limited = opts.limit !== undefined && opts.limit < total ? ` after limit ${opts.limit}` : '';
+      throw new DataError(`${file}: class '${classNames[c]}' has ${sizes[c]} example(s)${limited}, too few for the requested splits (it would get ${want}); every class needs at least one example in each non-empty split`);
     }
   }
 
