@@ -40,6 +40,15 @@ async function entries(dir: string): Promise<string[]> {
   }
 }
 
+/** Add the objects a kept JSON entry references to `live`. */
+async function protect(path: string, digestsOf: (json: unknown) => Iterable<string>, live: Set<string>): Promise<void> {
+  try {
+    for (const d of digestsOf(JSON.parse(await readFile(path, 'utf8')))) live.add(d);
+  } catch {
+    /* unreadable (verify reports it) or gone meanwhile: it protects nothing */
+  }
+}
+
 export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
   const now = o.now ?? Date.now();
   const cutoff = o.keepDays === undefined ? Number.POSITIVE_INFINITY : now - o.keepDays * 86_400_000;
@@ -52,7 +61,9 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
   const indexDir = join(cache.dir, 'index');
   for (const key of await entries(indexDir)) {
     const path = join(indexDir, key);
-    const st = await stat(path);
+    // A running run renames and removes temp files all the time: one gone meanwhile is skipped.
+    const st = await stat(path).catch(() => undefined);
+    if (!st) continue;
     if (key.startsWith(TMP_PREFIX)) {
       if (st.mtimeMs < now - GC_GRACE_MS) {
         report.removedTemp++;
@@ -62,11 +73,7 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
     }
     if (o.keepKeys.has(key) || st.mtimeMs >= cutoff) {
       report.keptEntries++;
-      try {
-        for (const d of referencedObjects(JSON.parse(await readFile(path, 'utf8')) as IndexRecord)) live.add(d);
-      } catch {
-        /* unreadable: verify reports it; it protects nothing */
-      }
+      await protect(path, (json) => referencedObjects(json as IndexRecord), live);
     } else {
       report.removedEntries++;
       await remove(path);
@@ -76,13 +83,10 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
   const memoDir = join(cache.dir, 'memo');
   for (const name of await entries(memoDir)) {
     const path = join(memoDir, name);
-    const st = await stat(path);
+    const st = await stat(path).catch(() => undefined);
+    if (!st) continue;
     if (st.mtimeMs >= cutoff || (name.startsWith(TMP_PREFIX) && st.mtimeMs >= now - GC_GRACE_MS)) {
-      try {
-        for (const d of collectObjectDigests((JSON.parse(await readFile(path, 'utf8')) as { value: unknown }).value)) live.add(d);
-      } catch {
-        /* as above */
-      }
+      await protect(path, (json) => collectObjectDigests((json as { value: unknown }).value), live);
     } else {
       report.removedMemos++;
       await remove(path);
