@@ -21,7 +21,7 @@ import type { Job } from './job.js';
 import { errorMessage, PlanError, type CorruptObjectError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
 import { keyOf, type KeyComponents } from './key.js';
-import { materializePublished } from './materialize.js';
+import { isFilesManifest, materializePublished } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
 import { detectGpuSlots, ResourcePools } from './pools.js';
 import { runJob } from './run-job.js';
@@ -288,7 +288,7 @@ class PipelineRun {
       }
       return this.transition(node.id, 'failed', { key, components, message: errorMessage(e) });
     }
-    return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type) });
+    return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, outputs) });
   }
 
   private async corruptObjectsOf(record: IndexRecord): Promise<CorruptObjectError[]> {
@@ -300,10 +300,10 @@ class PipelineRun {
     return found;
   }
 
-  private resultsOf(node: ResolvedNode, type: NodeType<never>): { resultsDir?: string } {
-    return Object.values(type.outputs).some((d) => d.publish)
-      ? { resultsDir: resolve(this.o.resultsDir ?? 'results', this.graph.name, node.id) }
-      : {};
+  /** Where the node's results went, when it published any file (a shell node publishes only on request). */
+  private resultsOf(node: ResolvedNode, type: NodeType<never>, outputs: Record<string, OutputRecord>): { resultsDir?: string } {
+    const published = Object.entries(type.outputs).some(([port, d]) => d.publish && publishesFiles(outputs[port]?.manifest));
+    return published ? { resultsDir: resolve(this.o.resultsDir ?? 'results', this.graph.name, node.id) } : {};
   }
 
   /** Restore a hit's outputs to where the node would have put them, and publish results. */
@@ -386,7 +386,7 @@ class PipelineRun {
           return this.transition(id, 'failed', { message: errorMessage(e), durationMs: Date.now() - started });
         }
         await this.afterOutputs(node, type, record.outputs, false);
-        return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type) });
+        return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, record.outputs) });
       } finally {
         await lock.release();
       }
@@ -394,6 +394,10 @@ class PipelineRun {
       grant.release();
     }
   }
+}
+
+function publishesFiles(manifest: unknown): boolean {
+  return isFilesManifest(manifest) && Object.keys(manifest.files).length > 0;
 }
 
 function defaultWorkerFor(node: ResolvedNode, type: NodeType<never>): boolean {

@@ -14,6 +14,7 @@ export interface ShellParams {
   run: string;
   inputs?: string[];
   outputs?: string[];
+  publish?: string[];
   env?: Record<string, string>;
   cwd?: string;
 }
@@ -123,9 +124,22 @@ async function restoreFiles(ctx: RestoreContext, m: FilesManifest): Promise<void
   }
 }
 
+/** The declared output files that `publish` names (a file, or everything under a folder). */
+function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish: readonly string[]): Record<string, BlobRef> {
+  const out: Record<string, BlobRef> = {};
+  for (const entry of publish) {
+    const rel = normalizeRel(nodeId, entry, 'published path').replace(/\/$/, '');
+    const matched = Object.keys(files).filter((f) => f === rel || f.startsWith(`${rel}/`));
+    if (matched.length === 0) throw new NodeError(`node ${nodeId}: publish '${entry}' is not among its declared outputs (${Object.keys(files).join(', ') || 'none'})`);
+    for (const f of matched) out[f] = files[f]!;
+  }
+  return out;
+}
+
 export const shellNode: NodeType<ShellParams> = {
   type: 'shell',
-  version: 1,
+  // 2: the `results` output port (published files).
+  version: 2,
   description: 'Run a shell command in the pipeline directory; declared input files join the key, declared outputs are cached and restored.',
   params: {
     run: { type: 'string', description: 'The command, run by the shell in the pipeline directory (or `cwd`).' },
@@ -141,6 +155,12 @@ export const shellNode: NodeType<ShellParams> = {
       default: [],
       description: 'Files or folders the command writes (relative to the pipeline directory); stored in the cache and restored on a hit.',
     },
+    publish: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Output files or folders meant for people: copied to results/<pipeline>/<node id>/ (paths kept as written) on every run, cached or not.',
+    },
     env: {
       type: 'object',
       additionalProperties: { type: 'string' },
@@ -155,6 +175,7 @@ export const shellNode: NodeType<ShellParams> = {
   },
   outputs: {
     files: { type: 'files', description: 'The declared output files, keyed by path relative to the pipeline directory.' },
+    results: { type: 'files', publish: true, description: 'The outputs named by `publish`, materialized into results/<pipeline>/<node id>/.' },
   },
   inputFiles: (p) => p.inputs ?? [],
 
@@ -178,7 +199,8 @@ export const shellNode: NodeType<ShellParams> = {
       for (const f of paths.sort()) files[f] = await ctx.putFile(resolve(ctx.pipelineDir, f));
     }
     const manifest: FilesManifest = { files };
-    return { files: manifest };
+    const results: FilesManifest = { files: publishedFiles(ctx.nodeId, files, p.publish ?? []) };
+    return { files: manifest, results };
   },
 
   async restore(ctx, _p, outputs) {

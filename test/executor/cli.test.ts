@@ -149,7 +149,7 @@ nodes:
   ]);
   const explain = await cli(dir, ['explain', 'p.yaml', 'use']);
   assert.match(explain.stdout, /^node use \(shell\)\nkey {2}[0-9a-f]{64}\nstatus {2}cached\n\nkey components:\n/);
-  assert.match(explain.stdout, /"typeVersion": 1/);
+  assert.match(explain.stdout, /"typeVersion": 2/);
   const show = await cli(dir, ['show', 'p.yaml', 'gen', '--json']);
   assert.equal(show.code, 0, show.stderr);
   const shown = JSON.parse(show.stdout) as { outputs: { files: { contents: Record<string, unknown> } } };

@@ -122,3 +122,31 @@ void test('two runs on one cache at once: the node runs once, the other run reus
   assert.deepEqual(await lines(join(rig.dir, 'runs.log')), ['once']);
   assert.equal(existsSync(join(rig.cacheDir, 'locks', `${a.nodes.get('slow')?.key}.lock`)), false, 'lock released');
 });
+
+void test('shell: `publish` copies outputs into results/<pipeline>/<node>/ on every run, cached or not', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const g = (publish: string[]) =>
+    rig.graph(
+      {
+        rep: { type: 'shell', params: { run: 'mkdir -p out/figs && echo report > out/report.md && echo svg > out/figs/a.svg && echo x > tmp.txt', outputs: ['out', 'tmp.txt'], publish } },
+        plain: { type: 'shell', params: { run: 'echo plain > plain.txt', outputs: ['plain.txt'] } },
+      },
+      'site',
+    );
+  const first = await rig.run(g(['out/report.md', 'out/figs/']));
+  assert.equal(first.ok, true, JSON.stringify(first.failures));
+  const dir = join(rig.dir, 'results', 'site', 'rep');
+  assert.equal(first.nodes.get('rep')?.resultsDir, dir);
+  assert.equal(first.nodes.get('plain')?.resultsDir, undefined, 'a node that publishes nothing has no results folder');
+  assert.equal(await readFile(join(dir, 'out/report.md'), 'utf8'), 'report\n');
+  assert.equal(await readFile(join(dir, 'out/figs/a.svg'), 'utf8'), 'svg\n');
+  assert.equal(existsSync(join(dir, 'tmp.txt')), false, 'only what `publish` names');
+  assert.equal(existsSync(join(rig.dir, 'results', 'site', 'plain')), false);
+  await rm(join(rig.dir, 'results'), { recursive: true });
+  const second = await rig.run(g(['out/report.md', 'out/figs/']));
+  assert.deepEqual(statuses(second), { plain: 'cached', rep: 'cached' });
+  assert.equal(await readFile(join(dir, 'out/report.md'), 'utf8'), 'report\n', 'published again from the cache');
+  const bad = await rig.run(g(['nope.md']));
+  assert.match(bad.nodes.get('rep')?.message ?? '', /^node rep: publish 'nope.md' is not among its declared outputs \(out\/figs\/a.svg, out\/report.md, tmp.txt\)$/);
+});
