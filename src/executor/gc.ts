@@ -27,6 +27,8 @@ export interface GcReport {
   removedEntries: number;
   removedMemos: number;
   keptObjects: number;
+  /** Of the kept objects, those kept only for being younger than the grace period. */
+  youngObjects: number;
   removedObjects: number;
   removedBytes: number;
   removedTemp: number;
@@ -52,7 +54,7 @@ async function protect(path: string, digestsOf: (json: unknown) => Iterable<stri
 export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
   const now = o.now ?? Date.now();
   const cutoff = o.keepDays === undefined ? Number.POSITIVE_INFINITY : now - o.keepDays * 86_400_000;
-  const report: GcReport = { keptEntries: 0, removedEntries: 0, removedMemos: 0, keptObjects: 0, removedObjects: 0, removedBytes: 0, removedTemp: 0 };
+  const report: GcReport = { keptEntries: 0, removedEntries: 0, removedMemos: 0, keptObjects: 0, youngObjects: 0, removedObjects: 0, removedBytes: 0, removedTemp: 0 };
   const live = new Set<string>();
   const remove = async (path: string): Promise<void> => {
     if (!o.dryRun) await rm(path, { recursive: true, force: true });
@@ -109,7 +111,10 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
         }
         continue;
       }
-      if (live.has(prefix + rest) || young) report.keptObjects++;
+      if (live.has(prefix + rest) || young) {
+        report.keptObjects++;
+        if (!live.has(prefix + rest)) report.youngObjects++;
+      }
       else {
         report.removedObjects++;
         report.removedBytes += st.size;

@@ -116,6 +116,11 @@ void test('gc keeps what lock files reference and what was used recently; delete
   assert.equal(r.removedEntries, 1);
   assert.equal(r.keptEntries, 1);
   assert.ok(r.removedObjects >= 1);
+  assert.equal(r.youngObjects, 0, 'every object was made old');
+  const fresh = await cache.putBytes(new TextEncoder().encode('a run in progress wrote this'));
+  const young = await gcCache(cache, { keepKeys: new Set([keepKey]), keepDays: 7, dryRun: false });
+  assert.equal(young.youngObjects, 1, 'an unreferenced object inside the grace period is kept and counted');
+  assert.equal(await cache.hasObject(fresh.$blob), true);
   assert.equal(existsSync(cache.indexPath(old.nodes.get('rep')?.key as string)), false);
   assert.deepEqual((await verifyCache(cache)).problems, []);
   assert.equal(statuses(await rig.run(rig.graph({ rep: { type: 'fake/report', params: { title: 'kept' } } }))).rep, 'cached');

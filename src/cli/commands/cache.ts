@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { IndexRecord } from '../../executor/cache.js';
 import { referencedObjects, type FsCache } from '../../executor/fs-cache.js';
-import { gcCache } from '../../executor/gc.js';
+import { GC_GRACE_MS, gcCache } from '../../executor/gc.js';
 import { lockFilePath, readPipelineLock } from '../../executor/pipeline-lock.js';
 import { verifyCache } from '../../executor/verify.js';
 import { openCache } from '../cache-dir.js';
@@ -107,7 +107,9 @@ async function gc(cache: FsCache, flags: GcFlags): Promise<number> {
   const r = await gcCache(cache, { keepKeys, ...(days !== undefined ? { keepDays: days } : {}), dryRun: flags['dry-run'] });
   const verb = flags['dry-run'] ? 'would remove' : 'removed';
   writeOut(
-    `${verb} ${r.removedEntries} entries, ${r.removedMemos} memo values, ${r.removedObjects} objects (${humanBytes(r.removedBytes)}), ${r.removedTemp} temp files; kept ${r.keptEntries} entries, ${r.keptObjects} objects\n`,
+    `${verb} ${r.removedEntries} entries, ${r.removedMemos} memo values, ${r.removedObjects} objects (${humanBytes(r.removedBytes)}), ${r.removedTemp} temp files; kept ${r.keptEntries} entries, ${r.keptObjects} objects` +
+      (r.youngObjects > 0 ? ` (${r.youngObjects} unreferenced but younger than ${GC_GRACE_MS / 60_000} minutes: a run may not have indexed them yet)` : '') +
+      '\n',
   );
   return 0;
 }
