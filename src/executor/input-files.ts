@@ -4,7 +4,7 @@
  * does not depend on where the checkout lives. A small matcher written here on purpose: Node 20
  * has no stable glob API, and these globs need nothing beyond the three wildcards.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { NodeError } from '../nodes/types.js';
 import { sha256File } from './hash-file.js';
@@ -34,19 +34,33 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function walk(root: string, rel: string, out: string[]): Promise<void> {
+/**
+ * Symbolic links are followed (a Hugging Face hub snapshot is a folder of links into blobs/);
+ * `seen` holds the real paths of folders already walked, so a link cycle ends.
+ */
+async function walk(root: string, rel: string, out: string[], seen = new Set<string>()): Promise<void> {
   let entries;
   try {
+    const real = await realpath(join(root, rel));
+    if (seen.has(real)) return;
+    seen.add(real);
     entries = await readdir(join(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
     const child = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) {
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const st = await stat(join(root, child)).catch(() => undefined);
+      isDir = st?.isDirectory() ?? false;
+      isFile = st?.isFile() ?? false;
+    }
+    if (isDir) {
       if (e.name === 'node_modules' || e.name === '.git') continue;
-      await walk(root, child, out);
-    } else if (e.isFile()) out.push(child);
+      await walk(root, child, out, seen);
+    } else if (isFile) out.push(child);
   }
 }
 
