@@ -9,6 +9,7 @@ import { asModelManifest } from './model-artifact.js';
 import { asNodeError, asSignalsManifest, readCaptured } from './signals.js';
 import { NodeError, type Artifact, type JsonSchema, type NodeContext, type NodeType } from './types.js';
 import type { Direction, SignalName } from '../ml/signals/index.js';
+import { SIGNAL_DIRECTIONS } from '../ml/signals/types.js';
 
 export const SCORES_FORMAT = 'layerfuse/scores@1';
 export const ABLATION_FORMAT = 'layerfuse/ablation@1';
@@ -64,21 +65,8 @@ export function asAblationManifest(a: Artifact | Artifact[] | undefined, nodeId:
   return m as AblationManifest;
 }
 
-/** Defaults repeated from src/ml/signals (SIGNAL_DIRECTIONS), so planning loads no ML code. */
-const DIRECTIONS: Record<SignalName, Direction> = {
-  'activation-intensity': 'low',
-  'activation-energy': 'low',
-  'activation-inhibition': 'high',
-  'task-relevance-mi': 'low',
-  'flow-relevance-mi': 'low',
-  'gradient-magnitudes': 'low',
-  'gradient-fisher': 'low',
-  'weight-norm': 'low',
-  'weight-sparsity': 'high',
-  'weight-entropy': 'low',
-  'attention-weight': 'low',
-  'attention-entropy': 'high',
-};
+/** src/ml/signals/types.ts holds no code that loads a tensor backend, so planning may import it. */
+const DIRECTIONS: Record<SignalName, Direction> = SIGNAL_DIRECTIONS;
 
 const DESCRIPTIONS: Record<SignalName, string> = {
   'activation-intensity': 'Mean abs(h) of the layer output over valid tokens and hidden units; low pruned first.',

@@ -3,23 +3,9 @@
  * layer first: Sajjad et al.'s "Poor Man's BERT"), bottom-up, and the single-layer ablation drop
  * itself. Each returns raw scores and the direction that produces its order through `orient`.
  */
+import { mulberry32 } from '../data/rng.js';
 import { orient } from './orient.js';
 import { SignalInputError, type Oriented } from './types.js';
-
-/**
- * mulberry32: a tiny, well-known 32-bit PRNG. Ours (a few lines) because the permutation must
- * be reproducible from `seed` alone, independent of any library's internals.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkLayers(layers: readonly number[]): void {
   if (layers.length === 0) throw new SignalInputError('no layers to order');

@@ -14,7 +14,7 @@ export {
   gradientFisher,
   gradientMoments,
 } from './stat-signals.js';
-export { randomOrder, topDown, bottomUp, ablationOrder, mulberry32 } from './baselines.js';
+export { randomOrder, topDown, bottomUp, ablationOrder } from './baselines.js';
 export type { CapturedStats } from './captured.js';
 export { signalScores, SIGNAL_DEFAULTS, SIGNAL_NEEDS, type SignalParams, type WeightSource } from './compute.js';
 export { captureStats, checkFinite, CAPTURE_GROUPS, type CaptureGroup, type CaptureOptions } from './capture.js';
