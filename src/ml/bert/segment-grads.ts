@@ -24,8 +24,11 @@ function vjp(f: (...args: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[], dy: tf.T
   return tf.grads(f)(args, dy);
 }
 
-export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions): SegmentGrads {
+export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0): SegmentGrads {
   const layers = model.resolveLayers(opts.layers);
+  const top = Math.max(0, Math.min(Math.floor(taped), layers.length));
+  const bottom = layers.slice(0, layers.length - top);
+  const topLayers = layers.slice(layers.length - top);
   const ctx = stageContext(model, batch, opts);
   const { B, S } = ctx;
   const H = model.config.hiddenSize;
@@ -37,10 +40,10 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
   const ffnPre: tf.Tensor3D[] = [];
   const grads = new Map<string, tf.Tensor>();
   try {
-    // Forward without a tape: keep each layer's input (and the captures).
+    // Forward without a tape through the bottom layers: keep each layer's input (and the captures).
     let x = tf.tidy(() => embeddingStage(ctx, batch));
     if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
-    for (const l of layers) {
+    for (const l of bottom) {
       inputs.push(x);
       const input = x;
       const out = tf.tidy(() => {
@@ -58,24 +61,35 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
     }
     const last = x;
 
-    // Head: loss and its gradients (w.r.t. the last hidden state and the head's parameters).
-    const headParams = HEAD_NAMES.map((n) => model.param(n));
+    // Top layers and head under one tape: loss and its gradients (w.r.t. the bottom's output,
+    // the top layers' and the head's parameters). Captures of the top layers are kept.
+    const topNames = topLayers.flatMap((l) => LAYER_SUFFIXES.map((sfx) => layerParamName(l, sfx)));
+    const tapedNames = [...topNames, ...HEAD_NAMES];
+    const tapedParams = tapedNames.map((n) => model.param(n));
     let loss = 0;
     let dy = tf.tidy(() => {
       const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) => {
-        const logits = headStage(ctx, args[0] as tf.Tensor2D);
+        let h = args[0] as tf.Tensor2D;
+        for (const l of topLayers) {
+          const o = layerStage(ctx, l, h);
+          h = o.y;
+          if (capture.attention) attention.push(tf.keep(o.probs));
+          if (capture.ffnPre) ffnPre.push(tf.keep(tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D));
+          if (capture.hidden) hidden.push(tf.keep(tf.reshape(h, [B, S, H]) as tf.Tensor3D));
+        }
+        const logits = headStage(ctx, h);
         fwd.logits = tf.keep(logits);
         return crossEntropyOf(logits, labels);
-      })([last, ...headParams]);
+      })([last, ...tapedParams]);
       loss = value.dataSync()[0]!;
-      HEAD_NAMES.forEach((n, i) => grads.set(n, tf.keep(g[i + 1]!)));
+      tapedNames.forEach((n, i) => grads.set(n, tf.keep(g[i + 1]!)));
       return g[0]!;
     });
     last.dispose();
 
     // Layers, last to first: recompute under a tape, pull dy back, free everything else.
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const l = layers[i]!;
+    for (let i = bottom.length - 1; i >= 0; i--) {
+      const l = bottom[i]!;
       const names = LAYER_SUFFIXES.map((s) => layerParamName(l, s));
       const params = names.map((n) => model.param(n));
       const input = inputs[i]!;
