@@ -93,24 +93,46 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
     dataLib.makeBatches(encoded, batchSize, { shuffleSeed: seed * 1009 + epoch, sortByLength: true, padTokenId: tokenizer.specialIds.pad });
   const started = Date.now();
   let last = 0;
-  const result = await train(model, batches, {
-    epochs: p.epochs ?? defaults.epochs,
-    lr: p.lr ?? defaults.lr,
-    weightDecay: p.weight_decay ?? 0.01,
-    warmup: p.warmup ?? 0.1,
-    clip: p.clip ?? 1,
-    dropout: p.dropout ?? 0.1,
-    seed,
-    signal: ctx.signal,
-    onProgress: ({ step, total, loss, epoch }) => {
-      // An exponential moving average reads better than the noisy per-batch loss.
-      last = step === 1 ? loss : 0.95 * last + 0.05 * loss;
-      ctx.progress({ done: step, total, message: `epoch ${epoch + 1} loss ${last.toFixed(4)}` });
-    },
-  });
+  // The loop refuses a non-finite loss (a diverged run must not be stored); name the node.
+  const result = await guardDivergence(ctx.nodeId, () =>
+    train(model, batches, {
+      epochs: p.epochs ?? defaults.epochs,
+      lr: p.lr ?? defaults.lr,
+      weightDecay: p.weight_decay ?? 0.01,
+      warmup: p.warmup ?? 0.1,
+      clip: p.clip ?? 1,
+      dropout: p.dropout ?? 0.1,
+      seed,
+      signal: ctx.signal,
+      onProgress: ({ step, total, loss, epoch }) => {
+        // An exponential moving average reads better than the noisy per-batch loss.
+        last = step === 1 ? loss : 0.95 * last + 0.05 * loss;
+        ctx.progress({ done: step, total, message: `epoch ${epoch + 1} loss ${last.toFixed(4)}` });
+      },
+    }));
   const seconds = (Date.now() - started) / 1000;
   ctx.log(`trained ${result.steps} steps on ${examples.length} examples in ${seconds.toFixed(1)} s; epoch losses ${result.epochLoss.map((l) => l.toFixed(4)).join(', ')}`);
   ctx.record({ trainSeconds: seconds, steps: result.steps, finalEpochLoss: result.epochLoss[result.epochLoss.length - 1] });
+}
+
+async function guardDivergence<T>(nodeId: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('training diverged')) throw new NodeError(`${nodeId}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
+function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): void {
+  for (const name of model.paramNames()) {
+    const data = model.param(name).dataSync();
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      if (!Number.isFinite(v)) throw new NodeError(`${nodeId}: ${what}: tensor ${name} holds ${v} (at flat index ${i})`);
+    }
+  }
 }
 
 export const loadNode: NodeType<LoadParams> = {
@@ -157,6 +179,7 @@ export const loadNode: NodeType<LoadParams> = {
         throw new NodeError(`${ctx.nodeId}: ${(e as Error).message}`);
       }
       if (tok.vocabSize > loaded.config.vocabSize) throw new NodeError(`${ctx.nodeId}: the tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${loaded.config.vocabSize}`);
+      assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await tk.storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
       ctx.log(`loaded ${loaded.config.numLayers} layers, ${loaded.model.parameterCount()} parameters`);

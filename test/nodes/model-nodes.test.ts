@@ -156,6 +156,27 @@ void test('model/load errors name the node and the problem', async () => {
   }
 });
 
+void test('model/load refuses a checkpoint with NaN weights, naming the node and the tensor', async () => {
+  await initBackend('wasm');
+  const t = tempDir();
+  const source = smallModel(8);
+  try {
+    writeVocab(t.dir);
+    const name = 'bert.encoder.layer.1.output.dense.bias';
+    const poison = tf.fill(source.param(name).shape, NaN);
+    source.param(name).assign(poison);
+    poison.dispose();
+    await exportCheckpoint(source, join(t.dir, 'ckpt'), { tokenizer: [join(t.dir, 'vocab.txt')] });
+    await assert.rejects(
+      loadNode.run(context(t.dir), { path: 'ckpt' }, {}),
+      /^NodeError: test\.model: checkpoint ckpt: tensor bert\.encoder\.layer\.1\.output\.dense\.bias holds NaN/,
+    );
+  } finally {
+    source.dispose();
+    t.done();
+  }
+});
+
 void test("model/load and tokenizer/files key a checkpoint whatever tokenizer files it has (tokenizer.json only, vocab.txt only)", async () => {
   const { hashInputFiles } = await import('../../src/executor/input-files.js');
   const { tokenizerFilesNode } = await import('../../src/nodes/tokenizer.js');
