@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Progress } from '../nodes/types.js';
 import type { Cache, IndexRecord } from './cache.js';
 import type { Job } from './job.js';
+import { terminateGroup } from '../process-group.js';
 
 /** Messages a worker sends its parent. */
 export type WorkerMessage =
@@ -73,21 +74,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
 
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
-    if (child.pid === undefined) return;
-    const group = -child.pid;
-    try {
-      process.kill(group, 'SIGTERM');
-    } catch {
-      return;
-    }
-    killTimer = setTimeout(() => {
-      try {
-        process.kill(group, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }, KILL_GRACE_MS);
-    killTimer.unref();
+    killTimer = terminateGroup(child.pid, KILL_GRACE_MS);
   };
   o.signal.addEventListener('abort', stop, { once: true });
 

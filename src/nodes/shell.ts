@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { NodeError, type BlobRef, type FilesManifest, type NodeContext, type NodeType, type RestoreContext } from './types.js';
+import { terminateGroup } from '../process-group.js';
 
 export interface ShellParams {
   run: string;
@@ -61,20 +62,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const kill = (): void => {
-    if (child.pid === undefined) return;
-    const group = -child.pid;
-    try {
-      process.kill(group, 'SIGTERM');
-    } catch {
-      return;
-    }
-    setTimeout(() => {
-      try {
-        process.kill(group, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }, KILL_GRACE_MS).unref();
+    terminateGroup(child.pid, KILL_GRACE_MS);
   };
   ctx.signal.addEventListener('abort', kill, { once: true });
   try {

@@ -14,21 +14,15 @@ import type { CapturedStats } from '../ml/signals/index.js';
 import type { SplitName } from '../ml/data/index.js';
 import { asModelManifest, loadModel } from './model-artifact.js';
 import { NodeError, type Artifact, type JsonSchema, type NodeContext, type NodeType, type TensorRef } from './types.js';
+import { WEIGHT_MATRIX_SUFFIXES } from '../ml/signals/weight-signals.js';
 
 export const SIGNALS_FORMAT = 'layerfuse/signals@1';
 
 /** Statistic groups a capture may keep (src/ml/signals CAPTURE_GROUPS; repeated to keep ml out of planning). */
 const GROUPS = ['hidden', 'ffn', 'attention', 'gradients'] as const;
 
-/** The six weight matrices of a layer, HF name suffixes (src/ml/signals WEIGHT_MATRIX_SUFFIXES). */
-const WEIGHT_SUFFIXES = [
-  'attention.self.query.weight',
-  'attention.self.key.weight',
-  'attention.self.value.weight',
-  'attention.output.dense.weight',
-  'intermediate.dense.weight',
-  'output.dense.weight',
-] as const;
+/** The six weight matrices of a layer (weight-signals.ts loads no tensor backend, so planning may import it). */
+const WEIGHT_SUFFIXES = WEIGHT_MATRIX_SUFFIXES;
 
 export interface SignalsManifest {
   format: typeof SIGNALS_FORMAT;
