@@ -136,6 +136,40 @@ export function layerStage(ctx: StageContext, l: number, x: tf.Tensor2D): LayerO
   return { y, probs, pre };
 }
 
+/** Where `layersStage` appends the captures it was asked for. */
+export interface CaptureSinks {
+  hidden: tf.Tensor3D[];
+  attention: tf.Tensor4D[];
+  ffnPre: tf.Tensor3D[];
+}
+
+/**
+ * The kept layers `layers` on x [B*S, H], each in its own tidy (inference frees a layer's
+ * intermediates as soon as it is done), appending the requested captures after each layer.
+ * `onInput` sees every layer's input (the segment-wise backward keeps them).
+ */
+export function layersStage(ctx: StageContext, layers: readonly number[], x: tf.Tensor2D, capture: CaptureRequest, sinks: CaptureSinks, onInput?: (input: tf.Tensor2D) => void): tf.Tensor2D {
+  const { B, S } = ctx;
+  const c = ctx.model.config;
+  for (const l of layers) {
+    onInput?.(x);
+    const input = x;
+    const out = tf.tidy(() => {
+      const o = layerStage(ctx, l, input);
+      return {
+        y: o.y,
+        probs: capture.attention ? o.probs : undefined,
+        pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, c.intermediateSize]) as tf.Tensor3D) : undefined,
+      };
+    });
+    x = out.y;
+    if (out.probs) sinks.attention.push(out.probs);
+    if (out.pre) sinks.ffnPre.push(out.pre);
+    if (capture.hidden) sinks.hidden.push(tf.reshape(x, [B, S, c.hiddenSize]) as tf.Tensor3D);
+  }
+  return x;
+}
+
 /** Pooler (tanh on [CLS]) and classifier: x [B*S, H] -> logits [B, numLabels]. */
 export function headStage(ctx: StageContext, x: tf.Tensor2D): tf.Tensor2D {
   const { model, B, S } = ctx;
@@ -172,21 +206,7 @@ export function forwardRaw(model: BertClassifier, batch: Batch, opts: ForwardOpt
   const ffnPre: tf.Tensor3D[] = [];
   let x = embeddingStage(ctx, batch);
   if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
-  for (const l of layers) {
-    const input = x;
-    const out = tf.tidy(() => {
-      const o = layerStage(ctx, l, input);
-      return {
-        y: o.y,
-        probs: capture.attention ? o.probs : undefined,
-        pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D) : undefined,
-      };
-    });
-    x = out.y;
-    if (out.probs) attention.push(out.probs);
-    if (out.pre) ffnPre.push(out.pre);
-    if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
-  }
+  x = layersStage(ctx, layers, x, capture, { hidden, attention, ffnPre });
   const logits = headStage(ctx, x);
   const result: ForwardResult = { logits };
   if (capture.hidden) result.hidden = hidden;

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
-import { embeddingStage, headStage, layerStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
+import { embeddingStage, headStage, layerStage, layersStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
 import { EMBEDDING_NAMES, HEAD_NAMES, LAYER_SUFFIXES, layerParamName } from './names.js';
 import { crossEntropyOf } from './loss.js';
 
@@ -43,22 +43,7 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
     // Forward without a tape through the bottom layers: keep each layer's input (and the captures).
     let x = tf.tidy(() => embeddingStage(ctx, batch));
     if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
-    for (const l of bottom) {
-      inputs.push(x);
-      const input = x;
-      const out = tf.tidy(() => {
-        const o = layerStage(ctx, l, input);
-        return {
-          y: o.y,
-          probs: capture.attention ? o.probs : undefined,
-          pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D) : undefined,
-        };
-      });
-      x = out.y;
-      if (out.probs) attention.push(out.probs);
-      if (out.pre) ffnPre.push(out.pre);
-      if (capture.hidden) hidden.push(tf.reshape(x, [B, S, H]) as tf.Tensor3D);
-    }
+    x = layersStage(ctx, bottom, x, capture, { hidden, attention, ffnPre }, (input) => inputs.push(input));
     const last = x;
 
     // Top layers and head under one tape: loss and its gradients (w.r.t. the bottom's output,
