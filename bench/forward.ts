@@ -45,8 +45,9 @@ export function randomBatch(s: Shape, seed = 1): Batch {
 }
 
 /** Median seconds of `reps` calls after one warmup call. */
-export function timeIt(reps: number, fn: () => void): number {
-  fn();
+/** Median seconds of `reps` runs of fn, after one untimed warm-up run unless `warm` is false. */
+export function timeIt(reps: number, fn: () => void, warm = true): number {
+  if (warm) fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
@@ -57,12 +58,32 @@ export function timeIt(reps: number, fn: () => void): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
-export function forwardSeconds(model: BertClassifier, batch: Batch, reps: number): number {
-  return timeIt(reps, () => {
-    const r = forward(model, batch);
-    r.logits.dataSync();
-    disposeResult(r);
-  });
+/**
+ * Two measurements taken in alternation, `reps` rounds after a warm-up round, each returning
+ * its best (smallest) time: for a ratio of two timings on a machine whose speed drifts.
+ */
+export function pairedBest(reps: number, a: () => number, b: () => number): [number, number] {
+  a();
+  b();
+  let bestA = Infinity;
+  let bestB = Infinity;
+  for (let i = 0; i < reps; i++) {
+    bestA = Math.min(bestA, a());
+    bestB = Math.min(bestB, b());
+  }
+  return [bestA, bestB];
+}
+
+export function forwardSeconds(model: BertClassifier, batch: Batch, reps: number, warm = true): number {
+  return timeIt(
+    reps,
+    () => {
+      const r = forward(model, batch);
+      r.logits.dataSync();
+      disposeResult(r);
+    },
+    warm,
+  );
 }
 
 export interface TorchTimes {

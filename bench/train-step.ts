@@ -11,7 +11,7 @@ import { BertClassifier } from '../src/ml/bert/model.js';
 import { lossAndGrads } from '../src/ml/bert/gradients.js';
 import { isDecayed } from '../src/ml/bert/names.js';
 import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
-import { SHAPES, configOf, forwardSeconds, randomBatch, timeIt, torchAvailable, torchTimes } from './forward.js';
+import { SHAPES, configOf, forwardSeconds, pairedBest, randomBatch, timeIt, torchAvailable, torchTimes } from './forward.js';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -20,20 +20,23 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--shape='))?.slice('--shape='.length);
   console.log(`training step vs forward, backend ${backend}, sequence length 128${haveTorch ? '' : '; PyTorch not available'}`);
   for (const s of SHAPES.filter((x) => !only || x.name.startsWith(only))) {
-    const reps = quick || s.layers > 4 ? 2 : 4;
+    const reps = quick ? 2 : s.layers > 4 ? 3 : 5;
     const model = BertClassifier.create(configOf(s), { seed: 1 });
     const batch = randomBatch(s);
-    const fwd = forwardSeconds(model, batch, reps);
     const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
-    const before = tf.memory().numTensors;
     let step = 0;
-    const train = timeIt(reps, () => {
+    const trainStep = (): void => {
       const r = lossAndGrads(model, batch, { training: true, seed: step++ });
       r.forward.logits.dispose();
       clipByGlobalNorm(r.grads, 1);
       opt.step(r.grads, 1e-4);
       for (const g of r.grads.values()) g.dispose();
-    });
+    };
+    const before = tf.memory().numTensors;
+    // Forward and step alternate, and each side takes its best run: this machine's speed drifts
+    // by 10-30% over minutes (shared host), which timing all forwards first and all steps after
+    // would put into the ratio.
+    const [fwd, train] = pairedBest(reps, () => forwardSeconds(model, batch, 1, false), () => timeIt(1, trainStep, false));
     if (tf.memory().numTensors !== before) throw new Error('training step leaked tensors');
     opt.dispose();
     model.dispose();

@@ -53,60 +53,72 @@ void test('mm custom gradient equals autodiff of matMul (2D and batched 4D)', as
   assert.equal(tf.memory().numTensors, before);
 });
 
-void test('lossAndGrads matches central finite differences of the loss', async () => {
-  await initBackend('wasm');
-  const config = makeConfig({ vocabSize: 20, numLabels: 2, hiddenSize: 8, numLayers: 2, numHeads: 2, intermediateSize: 16, maxPositions: 16 });
-  const model = BertClassifier.create(config, { seed: 3 });
-  const batch = toyBatch();
-  const before = tf.memory().numTensors;
-  const r = lossAndGrads(model, batch, { capture: { hidden: true, attention: true, ffnPre: true } });
-  assert.equal(r.grads.size, model.paramNames().length);
-  assert.equal(r.forward.hidden!.length, 3);
-  assert.deepEqual(r.forward.attention![0]!.shape, [3, 2, 6, 6]);
-  assert.deepEqual(r.forward.ffnPre![1]!.shape, [3, 6, 16]);
-  const lossAt = (): number =>
-    tf.tidy(() => {
-      const f = forward(model, batch);
-      const l = crossEntropy(f.logits, tf.tensor1d(batch.labels!, 'int32')).dataSync()[0]!;
-      disposeResult(f);
-      return l;
-    });
-  assert.ok(Math.abs(lossAt() - r.loss) < 1e-6);
-  // Probe a few entries of kernels (held [in, out]), biases, LayerNorm and embeddings.
-  const probes: Array<[string, number]> = [
-    ['bert.encoder.layer.0.attention.self.query.weight', 5],
-    ['bert.encoder.layer.1.attention.self.key.weight', 17],
-    ['bert.encoder.layer.0.attention.self.value.weight', 3],
-    ['bert.encoder.layer.1.intermediate.dense.weight', 40],
-    ['bert.encoder.layer.0.output.dense.bias', 2],
-    ['bert.encoder.layer.1.output.LayerNorm.weight', 4],
-    ['bert.embeddings.word_embeddings.weight', 7 * 8 + 3],
-    ['bert.pooler.dense.weight', 9],
-    ['classifier.weight', 1],
-  ];
-  const h = 1e-2;
-  for (const [name, idx] of probes) {
-    const v = model.param(name);
-    const orig = v.dataSync().slice() as Float32Array;
-    const at = (delta: number): number => {
-      const d = orig.slice();
-      d[idx] = d[idx]! + delta;
-      const t = tf.tensor(d, v.shape);
-      v.assign(t);
-      t.dispose();
-      return lossAt();
-    };
-    const fd = (at(h) - at(-h)) / (2 * h);
-    const back = tf.tensor(orig, v.shape);
-    v.assign(back);
-    back.dispose();
-    const g = r.grads.get(name)!.dataSync()[idx]!;
-    assert.ok(Math.abs(fd - g) < 2e-3 + 0.05 * Math.abs(fd), `${name}[${idx}]: analytic ${g}, numeric ${fd}`);
-  }
-  disposeLossAndGrads(r);
-  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
-  model.dispose();
-});
+for (const mode of [{ name: 'eval mode', opts: {} }, { name: 'train mode, seeded dropout 0.3', opts: { training: true, seed: 9, dropout: 0.3 } }]) {
+  void test(`lossAndGrads matches central finite differences of the loss (${mode.name})`, async () => {
+    await initBackend('wasm');
+    const config = makeConfig({ vocabSize: 20, numLabels: 2, hiddenSize: 8, numLayers: 2, numHeads: 2, intermediateSize: 16, maxPositions: 16 });
+    const model = BertClassifier.create(config, { seed: 3 });
+    const batch = toyBatch();
+    const before = tf.memory().numTensors;
+    const r = lossAndGrads(model, batch, { ...mode.opts, capture: { hidden: true, attention: true, ffnPre: true } });
+    assert.equal(r.grads.size, model.paramNames().length);
+    assert.equal(r.forward.hidden!.length, 3);
+    assert.deepEqual(r.forward.attention![0]!.shape, [3, 2, 6, 6]);
+    assert.deepEqual(r.forward.ffnPre![1]!.shape, [3, 6, 16]);
+    const lossAt = (): number =>
+      tf.tidy(() => {
+        const f = forward(model, batch, mode.opts);
+        const l = crossEntropy(f.logits, tf.tensor1d(batch.labels!, 'int32')).dataSync()[0]!;
+        disposeResult(f);
+        return l;
+      });
+    assert.ok(Math.abs(lossAt() - r.loss) < 1e-6);
+    if (mode.opts.training) {
+      // Dropout is really on: the eval-mode loss differs.
+      const evalLoss = tf.tidy(() => crossEntropy(forward(model, batch).logits, tf.tensor1d(batch.labels!, 'int32')).dataSync()[0]!);
+      assert.ok(Math.abs(evalLoss - r.loss) > 1e-4, `train ${r.loss} vs eval ${evalLoss}`);
+    }
+    // Probe a few entries of kernels (held [in, out]), biases, LayerNorm and embeddings.
+    const probes: Array<[string, number]> = [
+      ['bert.encoder.layer.0.attention.self.query.weight', 5],
+      ['bert.encoder.layer.1.attention.self.key.weight', 17],
+      ['bert.encoder.layer.1.attention.self.key.bias', 3],
+      ['bert.encoder.layer.0.attention.self.query.bias', 6],
+      ['bert.encoder.layer.0.attention.output.dense.weight', 21],
+      ['bert.encoder.layer.1.attention.output.LayerNorm.bias', 5],
+      ['bert.encoder.layer.0.output.dense.weight', 77],
+      ['bert.encoder.layer.0.attention.self.value.weight', 3],
+      ['bert.encoder.layer.1.intermediate.dense.weight', 40],
+      ['bert.encoder.layer.0.output.dense.bias', 2],
+      ['bert.encoder.layer.1.output.LayerNorm.weight', 4],
+      ['bert.embeddings.word_embeddings.weight', 7 * 8 + 3],
+      ['bert.pooler.dense.weight', 9],
+      ['classifier.weight', 1],
+    ];
+    const h = 1e-2;
+    for (const [name, idx] of probes) {
+      const v = model.param(name);
+      const orig = v.dataSync().slice() as Float32Array;
+      const at = (delta: number): number => {
+        const d = orig.slice();
+        d[idx] = d[idx]! + delta;
+        const t = tf.tensor(d, v.shape);
+        v.assign(t);
+        t.dispose();
+        return lossAt();
+      };
+      const fd = (at(h) - at(-h)) / (2 * h);
+      const back = tf.tensor(orig, v.shape);
+      v.assign(back);
+      back.dispose();
+      const g = r.grads.get(name)!.dataSync()[idx]!;
+      assert.ok(Math.abs(fd - g) < 2e-3 + 0.05 * Math.abs(fd), `${name}[${idx}]: analytic ${g}, numeric ${fd}`);
+    }
+    disposeLossAndGrads(r);
+    assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+    model.dispose();
+  });
+}
 
 void test('embedding gradient sums repeated ids (ScatterNd on WASM)', async () => {
   await initBackend('wasm');

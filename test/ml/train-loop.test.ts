@@ -103,21 +103,50 @@ void test('linear warmup then linear decay', () => {
   assert.equal(linearWarmupDecay(0, 10, 0), 1);
 });
 
-void test('AdamW: first step moves by lr·sign(g); decoupled decay only where asked', async () => {
+for (const mode of ['ops', 'heap'] as const) {
+  void test(`AdamW (${mode}): first step moves by lr·sign(g); decoupled decay only where asked`, async () => {
+    await initBackend('wasm');
+    const w = tf.variable(tf.tensor1d([1, -2, 3]));
+    const b = tf.variable(tf.tensor1d([1, 1, 1]));
+    const opt = new AdamW(new Map([['w.weight', w], ['w.bias', b]]), { weightDecay: 0.5, decay: (n) => n.endsWith('.weight'), mode });
+    const gw = tf.tensor1d([0.1, -4, 0]);
+    const gb = tf.tensor1d([2, 2, 2]);
+    opt.step(new Map([['w.weight', gw], ['w.bias', gb]]), 0.1);
+    // torch.optim.AdamW: p = p(1 - lr·wd) - lr·m̂/(√v̂ + eps); at t=1, m̂/√v̂ = sign(g).
+    const got = Array.from(w.dataSync());
+    const want = [1 * 0.95 - 0.1, -2 * 0.95 + 0.1, 3 * 0.95];
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-5, `w[${i}] ${v} vs ${want[i]}`));
+    assert.ok(Array.from(b.dataSync()).every((v) => Math.abs(v - 0.9) < 1e-5), 'bias: no decay');
+    opt.dispose();
+    tf.dispose([w, b, gw, gb]);
+  });
+}
+
+void test('AdamW heap mode (a JS loop over the WASM heap) equals ops mode over several steps, shared storage included', async () => {
   await initBackend('wasm');
-  const w = tf.variable(tf.tensor1d([1, -2, 3]));
-  const b = tf.variable(tf.tensor1d([1, 1, 1]));
-  const opt = new AdamW(new Map([['w.weight', w], ['w.bias', b]]), { weightDecay: 0.5, decay: (n) => n.endsWith('.weight') });
-  const gw = tf.tensor1d([0.1, -4, 0]);
-  const gb = tf.tensor1d([2, 2, 2]);
-  opt.step(new Map([['w.weight', gw], ['w.bias', gb]]), 0.1);
-  // torch.optim.AdamW: p = p(1 - lr·wd) - lr·m̂/(√v̂ + eps); at t=1, m̂/√v̂ = sign(g).
-  const got = Array.from(w.dataSync());
-  const want = [1 * 0.95 - 0.1, -2 * 0.95 + 0.1, 3 * 0.95];
-  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-5, `w[${i}] ${v} vs ${want[i]}`));
-  assert.ok(Array.from(b.dataSync()).every((v) => Math.abs(v - 0.9) < 1e-5), 'bias: no decay');
-  opt.dispose();
-  tf.dispose([w, b, gw, gb]);
+  const before = tf.memory().numTensors;
+  const init = (seed: number): tf.Variable => tf.tidy(() => tf.variable(tf.randomNormal([4, 5], 0, 1, 'float32', seed)));
+  const runs = (['ops', 'heap'] as const).map((mode) => {
+    const params = new Map([['a.weight', init(1)], ['a.bias', init(2)]]);
+    // A live reshape shares a.bias's storage: an update must not write through it.
+    const view = tf.reshape(params.get('a.bias')!, [20]);
+    const viewBefore = Array.from(view.dataSync());
+    const opt = new AdamW(params, { weightDecay: 0.1, decay: (n) => n.endsWith('.weight'), mode });
+    assert.equal(opt.mode, mode);
+    for (let t = 0; t < 4; t++) {
+      const grads = new Map([...params.keys()].map((n, i) => [n, tf.randomNormal([4, 5], 0, 1, 'float32', 10 * t + i + 1)] as const));
+      opt.step(grads, 0.01 * (t + 1));
+      for (const g of grads.values()) g.dispose();
+    }
+    assert.deepEqual(Array.from(view.dataSync()), viewBefore);
+    const out = [...params.values()].map((p) => Array.from(p.dataSync()));
+    view.dispose();
+    opt.dispose();
+    for (const p of params.values()) p.dispose();
+    return out;
+  });
+  runs[0]!.forEach((vals, k) => vals.forEach((x, i) => assert.ok(Math.abs(x - runs[1]![k]![i]!) < 1e-6, `param ${k}[${i}]: ops ${x}, heap ${runs[1]![k]![i]}`)));
+  assert.equal(tf.memory().numTensors, before);
 });
 
 void test('global-norm clipping scales to the max norm and reports the norm', async () => {

@@ -10,8 +10,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
-import { DropoutRng, dense, embed, gelu, layerNorm, mm } from './ops.js';
-import { layerParamName as P } from './names.js';
+import { DropoutRng, dense, embed, layerNorm } from './ops.js';
+import { encoderLayer, type FusedLayerOutput, type LayerCaptureWant, type LayerMasks, type LayerParams } from './layer.js';
+import { LAYER_SUFFIXES, layerParamName as P } from './names.js';
 
 export interface CaptureRequest {
   /** Embedding output and the output of each kept layer, [B, S, H] each. */
@@ -103,37 +104,33 @@ export function embeddingStage(ctx: StageContext, batch: Batch): tf.Tensor2D {
   return tf.reshape(drop(layerNorm(emb, w('bert.embeddings.LayerNorm.weight'), w('bert.embeddings.LayerNorm.bias'), c.layerNormEps), c.hiddenDropout), [B * S, H]) as tf.Tensor2D;
 }
 
-export interface LayerOutput {
-  y: tf.Tensor2D;
-  /** Attention probabilities [B, heads, S, S]. */
-  probs: tf.Tensor4D;
-  /** GELU input [B*S, intermediate]. */
-  pre: tf.Tensor2D;
+/** The dropout multipliers of layer l (null where off: eval mode or a zero rate). */
+function layerMasks(ctx: StageContext, l: number): LayerMasks {
+  if (!ctx.training) return { attention: null, attentionOut: null, ffnOut: null };
+  const c = ctx.model.config;
+  const { B, S } = ctx;
+  const rng = new DropoutRng(ctx.seed * 1009 + l + 2);
+  const rate = (r: number): number => ctx.dropout ?? r;
+  // Drawn in the order the layer applies them (the stream is stage-local, see dropper).
+  const attention = rng.mask([B, c.numHeads, S, S], rate(c.attentionDropout));
+  const attentionOut = rng.mask([B * S, c.hiddenSize], rate(c.hiddenDropout));
+  const ffnOut = rng.mask([B * S, c.hiddenSize], rate(c.hiddenDropout));
+  return { attention, attentionOut, ffnOut };
 }
 
-/** One post-LN encoder layer (original index l) on x [B*S, H]. */
-export function layerStage(ctx: StageContext, l: number, x: tf.Tensor2D): LayerOutput {
-  const { model, B, S } = ctx;
-  const c = model.config;
-  const H = c.hiddenSize;
-  const heads = c.numHeads;
-  const d = H / heads;
-  const w = (name: string): tf.Variable => model.param(name);
-  const drop = dropper(ctx, l);
-  const q = dense(x, w(P(l, 'attention.self.query.weight')), w(P(l, 'attention.self.query.bias')));
-  const k = dense(x, w(P(l, 'attention.self.key.weight')), w(P(l, 'attention.self.key.bias')));
-  const v = dense(x, w(P(l, 'attention.self.value.weight')), w(P(l, 'attention.self.value.bias')));
-  const qh = tf.transpose(tf.reshape(tf.mul(q, 1 / Math.sqrt(d)), [B, S, heads, d]), [0, 2, 1, 3]);
-  const khT = tf.transpose(tf.reshape(k, [B, S, heads, d]), [0, 2, 3, 1]);
-  const vh = tf.transpose(tf.reshape(v, [B, S, heads, d]), [0, 2, 1, 3]);
-  const probs = tf.softmax(tf.add(mm(qh, khT), ctx.mask)) as tf.Tensor4D;
-  const attnCtx = tf.reshape(tf.transpose(mm(drop(probs, c.attentionDropout), vh), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
-  const attnOut = drop(dense(attnCtx, w(P(l, 'attention.output.dense.weight')), w(P(l, 'attention.output.dense.bias'))), c.hiddenDropout);
-  const a = layerNorm(tf.add(attnOut, x), w(P(l, 'attention.output.LayerNorm.weight')), w(P(l, 'attention.output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
-  const pre = dense(a, w(P(l, 'intermediate.dense.weight')), w(P(l, 'intermediate.dense.bias')));
-  const ffn = drop(dense(gelu(pre) as tf.Tensor2D, w(P(l, 'output.dense.weight')), w(P(l, 'output.dense.bias'))), c.hiddenDropout);
-  const y = layerNorm(tf.add(ffn, a), w(P(l, 'output.LayerNorm.weight')), w(P(l, 'output.LayerNorm.bias')), c.layerNormEps) as tf.Tensor2D;
-  return { y, probs, pre };
+/**
+ * One post-LN encoder layer (original index l) on x [B*S, H]: a single op with a hand-written
+ * backward (layer.ts). Captures are returned only when asked (the caller disposes them).
+ */
+export function layerStage(ctx: StageContext, l: number, x: tf.Tensor2D, want: LayerCaptureWant = {}): FusedLayerOutput {
+  const c = ctx.model.config;
+  const params = LAYER_SUFFIXES.map((s) => ctx.model.param(P(l, s))) as unknown as LayerParams;
+  const masks = layerMasks(ctx, l);
+  try {
+    return encoderLayer(x, params, ctx.mask, masks, { B: ctx.B, S: ctx.S, heads: c.numHeads, eps: c.layerNormEps }, want);
+  } finally {
+    for (const m of [masks.attention, masks.attentionOut, masks.ffnOut]) m?.dispose();
+  }
 }
 
 /** Where `layersStage` appends the captures it was asked for. */
@@ -144,8 +141,8 @@ export interface CaptureSinks {
 }
 
 /**
- * The kept layers `layers` on x [B*S, H], each in its own tidy (inference frees a layer's
- * intermediates as soon as it is done), appending the requested captures after each layer.
+ * The kept layers `layers` on x [B*S, H] (each layer op frees its intermediates as soon as it
+ * is done, so inference holds one layer's working set), appending the requested captures after each layer.
  * `onInput` sees every layer's input (the segment-wise backward keeps them).
  */
 export function layersStage(ctx: StageContext, layers: readonly number[], x: tf.Tensor2D, capture: CaptureRequest, sinks: CaptureSinks, onInput?: (input: tf.Tensor2D) => void): tf.Tensor2D {
@@ -154,17 +151,13 @@ export function layersStage(ctx: StageContext, layers: readonly number[], x: tf.
   for (const l of layers) {
     onInput?.(x);
     const input = x;
-    const out = tf.tidy(() => {
-      const o = layerStage(ctx, l, input);
-      return {
-        y: o.y,
-        probs: capture.attention ? o.probs : undefined,
-        pre: capture.ffnPre ? (tf.reshape(o.pre, [B, S, c.intermediateSize]) as tf.Tensor3D) : undefined,
-      };
-    });
+    const out = layerStage(ctx, l, input, { probs: capture.attention, pre: capture.ffnPre });
     x = out.y;
     if (out.probs) sinks.attention.push(out.probs);
-    if (out.pre) sinks.ffnPre.push(out.pre);
+    if (out.pre) {
+      sinks.ffnPre.push(tf.reshape(out.pre, [B, S, c.intermediateSize]) as tf.Tensor3D);
+      out.pre.dispose();
+    }
     if (capture.hidden) sinks.hidden.push(tf.reshape(x, [B, S, c.hiddenSize]) as tf.Tensor3D);
   }
   return x;

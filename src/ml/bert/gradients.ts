@@ -14,15 +14,21 @@ import { segmentLossAndGrads } from './segment-grads.js';
 export { crossEntropyOf as crossEntropy } from './loss.js';
 
 /**
- * Rough bytes a whole-model backward keeps alive in TF.js (every intermediate gradient lives
- * until the pass ends): per layer about 14 [B*S, H] and 4 [B*S, I] tensors plus 5 attention-
- * sized ones, times 3 for forward saves, gradients and transients.
+ * Rough bytes a whole-model backward keeps alive in TF.js: per encoder layer what its op saves
+ * for the backward (layer.ts: nine [B*S, H] tensors counting two dropout masks, the GELU input
+ * and Φ [B*S, I], the attention probabilities and their dropout mask) and its parameter
+ * gradients, with a quarter more for the backward's transients. At bert-base, batch 8,
+ * sequence 128 that is 118 MB per layer.
  */
 export function backwardBytes(model: BertClassifier, batch: Batch, layers: number): number {
   const c = model.config;
+  const H = c.hiddenSize;
+  const I = c.intermediateSize;
   const tokens = batch.batchSize * batch.seqLen;
-  const perLayer = 4 * (tokens * (14 * c.hiddenSize + 4 * c.intermediateSize) + 5 * batch.batchSize * c.numHeads * batch.seqLen * batch.seqLen);
-  return 3 * layers * perLayer;
+  const attn = batch.batchSize * c.numHeads * batch.seqLen * batch.seqLen;
+  const saved = 4 * (tokens * (9 * H + 2 * I) + 2 * attn);
+  const paramGrads = 4 * (4 * H * H + 2 * H * I + 9 * H + I);
+  return 1.25 * layers * (saved + paramGrads);
 }
 
 /**
@@ -70,8 +76,10 @@ export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOpti
   const layers = model.resolveLayers(opts.layers);
   const segment = opts.segment ?? backwardBytes(model, batch, layers.length) > segmentThresholdBytes();
   if (segment) {
-    // Measured at bert-base batch 8 on WASM: 4 taped layers of 12 (this budget) peak at 3.4 GiB
-    // RSS over repeated steps, model, AdamW state and gradients included.
+    // At bert-base, batch 8, sequence 128 the whole model goes on the tape (1.4 GB by this
+    // estimate, under the budget; the WASM heap then peaks near 2.9 GiB over repeated steps,
+    // model and gradients included, AdamW's moments living outside it): the segment-wise path
+    // is for longer sequences and bigger batches.
     const fitting = Math.floor(segmentThresholdBytes() / backwardBytes(model, batch, 1));
     const taped = opts.tapedLayers ?? Math.max(0, Math.min(fitting, layers.length - 1));
     const labels = tf.tensor1d(batch.labels, 'int32');

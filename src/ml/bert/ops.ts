@@ -25,7 +25,7 @@ export function swapLast(x: tf.Tensor): tf.Tensor {
  * whole input per call), so the matrices are read out once and each product runs as a plain 2D
  * matMul on uploaded slices. Other backends batch well and keep tf.matMul.
  */
-function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const r = a.rank;
   if (r <= 2 || b.rank !== r || tf.getBackend() !== 'wasm' || a.dtype !== 'float32' || b.dtype !== 'float32') return tf.matMul(a, b);
   const m = a.shape[r - 2]!;
@@ -67,33 +67,40 @@ export function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor): tf.Te
   return tf.add(mm(x, kernel), bias) as tf.Tensor2D;
 }
 
+/** LayerNorm statistics over the last axis (biased variance, eps inside the root, as torch). */
+export function normalize(x: tf.Tensor, eps: number): { xhat: tf.Tensor; rstd: tf.Tensor } {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  return { xhat: tf.mul(tf.sub(x, mean), rstd), rstd };
+}
+
+/** LayerNorm backward: dx from dy, the saved x̂ and 1/σ, and γ. */
+export function normalizeGrad(dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): tf.Tensor {
+  const dxhat = tf.mul(dy, gamma);
+  const m1 = tf.mean(dxhat, -1, true);
+  const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
+  return tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)), rstd);
+}
+
 /**
- * LayerNorm over the last axis (biased variance, eps inside the square root, as torch), with a
- * hand-written gradient that saves only the normalized input and 1/σ: autodiff of the moments
- * formulation keeps several full-size intermediates per call, which bert-base training cannot
- * afford inside WASM's 4 GiB.
+ * LayerNorm over the last axis with a hand-written gradient that saves only the normalized
+ * input and 1/σ: autodiff of the moments formulation keeps several full-size intermediates per
+ * call, which bert-base training cannot afford inside WASM's 4 GiB.
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
   const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(xi, -1, true);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(xi, mean), rstd);
+    const { xhat, rstd } = normalize(xi, eps);
     save([xhat, rstd, g]);
     return {
       value: tf.add(tf.mul(xhat, g), b),
       // Own tidy: see mm (its intermediates would live until the backward ends).
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const n = sx.shape[sx.rank - 1]!;
-        const dxhat = tf.mul(dy, sg);
-        const m1 = tf.mean(dxhat, -1, true);
-        const m2 = tf.mean(tf.mul(dxhat, sx), -1, true);
-        const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(sx, m2)), sr);
-        const rows = [-1, n];
+        const rows = [-1, sx.shape[sx.rank - 1]!];
         const dg = tf.sum(tf.reshape(tf.mul(dy, sx), rows), 0);
         const db = tf.sum(tf.reshape(dy, rows), 0);
-        return [dx, dg, db];
+        return [normalizeGrad(dy, sx, sr, sg), dg, db];
       }),
     };
   }) as Parameters<typeof tf.customGrad>[0]);
@@ -102,25 +109,26 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+/** Φ(x) = 0.5·(1 + erf(x/√2)): exact GELU is x·Φ(x) (HF "gelu"; not the tanh approximation). */
+export function geluCdf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
+}
+
 /**
- * Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (HF "gelu"; not the tanh approximation). Its
- * gradient Φ(x) + x·φ(x) is written out so that only x is saved for the backward.
+ * e^z for z <= 0 as σ(z)/(1 − σ(z)): WASM's Sigmoid is XNNPACK's vectorized kernel and its Exp
+ * a scalar loop, 3x slower even with the two extra ops (relative error 4e-7: no cancellation,
+ * 1 − σ(z) >= 0.5 there).
  */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    save([xi]);
-    return {
-      value: tf.mul(tf.mul(xi, 0.5), tf.add(tf.erf(tf.mul(xi, Math.SQRT1_2)), 1)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const sx = saved[0]!;
-        const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5);
-        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI);
-        return tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)));
-      }),
-    };
-  }) as Parameters<typeof tf.customGrad>[0]);
-  return f(x);
+function expNonPositive(z: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') return tf.exp(z);
+  const s = tf.sigmoid(z);
+  return tf.div(s, tf.sub(1, s));
+}
+
+/** d gelu / dx = Φ(x) + x·φ(x), from x and the Φ(x) of the forward (no second erf). */
+export function geluGradFromCdf(x: tf.Tensor, cdf: tf.Tensor): tf.Tensor {
+  const pdf = tf.mul(expNonPositive(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI);
+  return tf.add(cdf, tf.mul(x, pdf));
 }
 
 /** Seeded dropout source: each call draws a fresh, reproducible seed from (seed, counter). */
@@ -131,6 +139,17 @@ export class DropoutRng {
     if (rate <= 0) return x;
     this.calls += 1;
     return tf.dropout(x, rate, undefined, `${this.seed}:${this.calls}`) as T;
+  }
+
+  /**
+   * The multiplier tf.dropout would apply on the same call (0 or 1/keep, the same draw and
+   * seed), or null when the rate is 0: for ops that need the mask again in their backward.
+   */
+  mask(shape: number[], rate: number): tf.Tensor | null {
+    if (rate <= 0) return null;
+    this.calls += 1;
+    const keep = 1 - rate;
+    return tf.tidy(() => tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', `${this.seed}:${this.calls}`), keep)), keep));
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * Loss and gradients with a segment-wise backward (gradient checkpointing per encoder layer).
- * TF.js keeps every intermediate gradient of a backward pass alive until the pass ends, so a
- * whole-model backward of bert-base at batch 8 outgrows WASM's 4 GiB heap. Here the forward
- * keeps only each layer's input; the backward then recomputes one layer at a time under its own
- * tape (same dropout: stages draw from (seed, layer)) and frees it before the next. Cost: one
- * extra forward; memory: one layer's backward.
+ * Loss and gradients with a segment-wise backward (gradient checkpointing per encoder layer),
+ * for shapes whose whole-model tape would not fit (on WASM's 4 GiB heap: bert-base at long
+ * sequences; at sequence 128 and batch 8 the whole model fits). The forward keeps only each
+ * layer's input below the top `taped` layers; the backward then recomputes one layer at a time
+ * under its own tape (same dropout: stages draw from (seed, layer)) and frees it before the
+ * next. Cost: one extra forward of the recomputed layers; memory: one layer's backward.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
@@ -56,10 +56,13 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
       const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) => {
         let h = args[0] as tf.Tensor2D;
         for (const l of topLayers) {
-          const o = layerStage(ctx, l, h);
+          const o = layerStage(ctx, l, h, { probs: capture.attention, pre: capture.ffnPre });
           h = o.y;
-          if (capture.attention) attention.push(tf.keep(o.probs));
-          if (capture.ffnPre) ffnPre.push(tf.keep(tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D));
+          if (o.probs) attention.push(o.probs);
+          if (o.pre) {
+            ffnPre.push(tf.keep(tf.reshape(o.pre, [B, S, model.config.intermediateSize]) as tf.Tensor3D));
+            o.pre.dispose();
+          }
           if (capture.hidden) hidden.push(tf.keep(tf.reshape(h, [B, S, H]) as tf.Tensor3D));
         }
         const logits = headStage(ctx, h);
