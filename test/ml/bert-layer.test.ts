@@ -88,3 +88,27 @@ void test('encoder layer captures: attention probabilities sum to 1, padding get
   tf.dispose([x, ...params, mask, out.y, out.probs!, out.pre!]);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
 });
+
+void test('dropout masks: the rate is honoured, a seed repeats exactly, successive calls differ', async () => {
+  await initBackend('wasm');
+  const { DropoutRng } = await import('../../src/ml/bert/ops.js');
+  const draw = (seed: number, calls: number): Float32Array[] => {
+    const rng = new DropoutRng(seed);
+    return Array.from({ length: calls }, () => {
+      const m = rng.mask([200, 500], 0.25)!;
+      const v = m.dataSync() as Float32Array;
+      m.dispose();
+      return v;
+    });
+  };
+  const [a1, a2] = draw(7, 2);
+  const [b1] = draw(7, 1);
+  assert.deepEqual(b1, a1, 'same seed, same first mask');
+  assert.notDeepEqual(a2, a1, 'the second call draws a new mask');
+  assert.notDeepEqual(draw(8, 1)[0], a1, 'another seed, another mask');
+  const dropped = a1!.filter((v) => v === 0).length / a1!.length;
+  assert.ok(Math.abs(dropped - 0.25) < 0.01, `dropped ${dropped}`);
+  assert.ok(a1!.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6), 'kept units are scaled by 1/keep');
+  assert.equal(new DropoutRng(1).mask([3], 0), null);
+  assert.throws(() => new DropoutRng(1).mask([3], 1), /outside \[0, 1\)/);
+});
