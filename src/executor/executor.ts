@@ -20,6 +20,7 @@ import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
 import type { Job } from './job.js';
 import { errorMessage, PlanError, type CorruptObjectError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
+import { sha256Hex } from './canonical-json.js';
 import { keyOf, type KeyComponents } from './key.js';
 import { isFilesManifest, materializePublished } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
@@ -193,7 +194,7 @@ class PipelineRun {
         finished.set(r.id, { key: r.key, components: r.components, outputs });
       }
     }
-    await updatePipelineLock(path, this.graph.name, new Set(this.graph.nodes.keys()), finished);
+    await updatePipelineLock(path, this.graph.name, new Set(this.graph.nodes.keys()), finished, () => this.cache.lock(`pipeline-lock-${sha256Hex(resolve(path)).slice(0, 32)}`));
     return path;
   }
 

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { prettyCanonicalJson } from './canonical-json.js';
+import type { Lock } from './cache.js';
 import type { KeyComponents } from './key.js';
 
 export interface LockedNode {
@@ -46,13 +47,28 @@ export async function readPipelineLock(path: string): Promise<PipelineLock | und
 /**
  * Merge a run's finished nodes into the lock file: finished nodes are replaced, nodes no longer
  * in the pipeline dropped, nodes that did not finish this time keep their last entry.
+ *
+ * `exclusive` (the executor passes a cache lock named after this file) serializes the
+ * read-merge-write across processes: runs that finish at once, such as `run-node` jobs of one
+ * pipeline on a cluster, would otherwise each merge into the same old file and the last write
+ * would drop the others' entries.
  */
 export async function updatePipelineLock(
   path: string,
   pipeline: string,
   present: ReadonlySet<string>,
   finished: ReadonlyMap<string, LockedNode>,
+  exclusive?: () => Promise<Lock>,
 ): Promise<PipelineLock> {
+  const held = exclusive ? await exclusive() : undefined;
+  try {
+    return await mergeInto(path, pipeline, present, finished);
+  } finally {
+    await held?.release();
+  }
+}
+
+async function mergeInto(path: string, pipeline: string, present: ReadonlySet<string>, finished: ReadonlyMap<string, LockedNode>): Promise<PipelineLock> {
   const old = await readPipelineLock(path);
   const nodes: Record<string, LockedNode> = {};
   for (const [id, entry] of Object.entries(old?.nodes ?? {})) if (present.has(id)) nodes[id] = entry;

@@ -71,6 +71,18 @@ void test('the lock file records key components and output digests, deterministi
   assert.deepEqual(Object.keys((JSON.parse(await readFile(path, 'utf8')) as typeof lock).nodes), ['a'], 'removed nodes leave it');
 });
 
+void test('runs of one pipeline that finish at once all land in its lock file (run-node jobs)', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const ids = Array.from({ length: 8 }, (_, i) => `n${i}`);
+  const g = rig.graph(Object.fromEntries(ids.map((id, i) => [id, { type: 'fake/const', params: { value: i } }])));
+  // Each run finishes one node; without serializing the lock file's read-merge-write they all
+  // merge into the same old file and the last write drops the others.
+  await Promise.all(ids.map((id) => rig.run(g, { only: [id] })));
+  const lock = JSON.parse(await readFile(lockFilePath(join(rig.dir, 'test.yaml')), 'utf8')) as { nodes: Record<string, unknown> };
+  assert.deepEqual(Object.keys(lock.nodes).sort(), ids);
+});
+
 async function objectFiles(cache: FsCache): Promise<string[]> {
   const out: string[] = [];
   for (const p of await readdir(join(cache.dir, 'objects'))) for (const r of await readdir(join(cache.dir, 'objects', p))) out.push(join(cache.dir, 'objects', p, r));
