@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { NodeError, type BlobRef, type FilesManifest, type NodeContext, type NodeType, type RestoreContext } from './types.js';
@@ -22,6 +23,29 @@ export interface ShellParams {
 
 /** Lines of output quoted in a failure message. */
 const TAIL_LINES = 10;
+
+/**
+ * The command runs in a shell that first starts a watchdog in the command's process group: it
+ * polls this process every second and, once it is gone, stops the group. Without it a command
+ * outlives a layerfuse killed with SIGKILL (or by the OOM killer), which cannot stop its
+ * children itself, and may still be writing outputs when the rerun starts. The command is then
+ * `eval`ed in that same shell (same $$, same exit status as `sh -c`); on exit the shell stops
+ * the watchdog.
+ */
+function wrapped(ownerPid: number): string {
+  const watchdog = `(while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; kill -TERM 0) </dev/null >/dev/null 2>&1 &`;
+  return `${watchdog} lf_watchdog=$!; trap 'kill $lf_watchdog 2>/dev/null' EXIT; eval "$LAYERFUSE_RUN"`;
+}
+
+/** "exited with code 3", or the signal a shell's 128+n status stands for. */
+function describeExit(code: number | undefined, signal: string | undefined): string {
+  if (signal) return `was killed by ${signal}`;
+  if (code !== undefined && code > 128) {
+    const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0];
+    if (name) return `was killed by ${name} (exit code ${code})`;
+  }
+  return `exited with code ${String(code)}`;
+}
 const KILL_GRACE_MS = 2000;
 
 function normalizeRel(nodeId: string, path: string, what: string): string {
@@ -43,10 +67,10 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   // Own process group, so stopping the node stops everything the command started.
   // Loaded on first use: a warm rerun that runs nothing never pays for execa's import.
   const { execa } = await import('execa');
-  const child = execa(p.run, {
+  const child = execa(wrapped(process.pid), {
     shell: true,
     cwd,
-    env: p.env ?? {},
+    env: { ...p.env, LAYERFUSE_RUN: p.run },
     detached: true,
     reject: false,
     stdin: 'ignore',
@@ -69,7 +93,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
     const r = await child;
     ctx.signal.throwIfAborted();
     if (r.exitCode !== 0) {
-      const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${String(r.exitCode)}`;
+      const how = describeExit(r.exitCode, r.signal);
       const last = tail.length > 0 ? `; last output:\n  ${tail.join('\n  ')}` : ' with no output';
       throw new NodeError(`node ${ctx.nodeId}: command ${how}${last}`);
     }

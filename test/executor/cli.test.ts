@@ -61,6 +61,40 @@ nodes:
   assert.equal(await readFile(join(dir, 'b.txt'), 'utf8'), 'b\n');
 });
 
+void test('SIGKILL of the run also stops the shell command it had started (watchdog in its process group)', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: orphan
+nodes:
+  long:
+    uses: shell
+    with:
+      run: echo $$ > cmd.pid; exec sleep 60
+`,
+  );
+  const { child, done } = startCli(dir, ['run', 'p.yaml']);
+  await waitFor(join(dir, 'cmd.pid'));
+  let pid = Number.NaN;
+  while (!(pid > 0)) pid = Number((await readFile(join(dir, 'cmd.pid'), 'utf8')).trim());
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.ok(alive(), 'the command runs');
+  process.kill(-(child.pid as number), 'SIGKILL');
+  assert.equal((await done).signal, 'SIGKILL');
+  // The watchdog polls every second; give it a generous margin on a loaded machine.
+  const end = Date.now() + 15_000;
+  while (alive() && Date.now() < end) await sleep(100);
+  assert.equal(alive(), false, 'the orphaned command was stopped');
+});
+
 void test('two CLI runs on one cache at once: the node runs once', async (t) => {
   const dir = await tempDir(t);
   await writeFile(

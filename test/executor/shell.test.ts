@@ -89,6 +89,15 @@ void test('shell in a worker subprocess (run-node): same result, run facts name 
   assert.equal(failing.failures[0]?.message, 'node f: command exited with code 4 with no output');
 });
 
+void test('shell: a command killed by a signal says which, whether the shell or a child of it died', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const direct = await rig.run(rig.graph({ k: { type: 'shell', params: { run: 'kill -KILL $$' } } }));
+  assert.equal(direct.failures[0]?.message, 'node k: command was killed by SIGKILL with no output');
+  const child = await rig.run(rig.graph({ c: { type: 'shell', params: { run: "sh -c 'kill -TERM $$'" } } }));
+  assert.match(child.failures[0]?.message ?? '', /^node c: command was killed by SIGTERM \(exit code 143\)/);
+});
+
 void test('gpu pool: CUDA_VISIBLE_DEVICES=0,1 gives concurrent workers different devices', async (t) => {
   const rig = await makeRig();
   t.after(() => rig.cleanup());
