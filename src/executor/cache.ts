@@ -83,6 +83,8 @@ export interface Cache extends BlobStore {
    * store. Waits until free; rejects with the signal's reason when aborted while waiting.
    */
   lock(name: string, signal?: AbortSignal): Promise<Lock>;
+  /** The same lock if it is free now (a stale holder's is taken over), else undefined at once. */
+  tryLock(name: string): Promise<Lock | undefined>;
   /** Where a live log for this name goes while a node runs. */
   logPath(name: string): string;
   /** A fresh directory for one execution's scratch files. */

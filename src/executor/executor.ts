@@ -14,7 +14,7 @@ import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
 import { getNodeType } from '../nodes/registry.js';
 import type { NodeType, RestoreContext } from '../nodes/types.js';
 import { cliMainPath } from '../package-root.js';
-import type { Cache, IndexRecord, OutputRecord } from './cache.js';
+import type { Cache, IndexRecord, Lock, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
 import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
 import type { Job } from './job.js';
@@ -262,7 +262,23 @@ class PipelineRun {
       if (hit) return hit;
     }
     try {
-      return await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache));
+      // A -j slot is held only while the key's lock is ours: when another run holds it, the
+      // slot goes back and we wait for the lock without one (that run is most likely making
+      // this very result, which is then a cache hit).
+      let held: Lock | undefined;
+      for (;;) {
+        const lockNow = held;
+        const done = await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache, lockNow));
+        if (done) return done;
+        held = await this.cache.lock(key, this.stopNew.signal);
+        if (useCache) {
+          const hit = await this.tryHit(node, type, key, components, Date.now());
+          if (hit) {
+            await held.release();
+            return hit;
+          }
+        }
+      }
     } catch (e) {
       if (this.stopNew.signal.aborted && !(e instanceof Error && e.name === 'NodeError')) return this.cancelled(id);
       return this.transition(id, 'failed', { message: errorMessage(e) });
@@ -333,12 +349,18 @@ class PipelineRun {
     components: KeyComponents,
     inputs: Job['inputs'],
     useCache: boolean,
-  ): Promise<NodeResult> {
+    held: Lock | undefined,
+  ): Promise<NodeResult | undefined> {
     const id = node.id;
-    if (this.stopNew.signal.aborted) return this.cancelled(id);
-    const grant = await this.pools.acquire(node.resources, this.stopNew.signal);
+    if (this.stopNew.signal.aborted) {
+      await held?.release();
+      return this.cancelled(id);
+    }
+    const lock = held ?? (await this.cache.tryLock(key));
+    // Busy: the caller waits for the lock outside the -j slot and comes back with it.
+    if (!lock) return undefined;
     try {
-      const lock = await this.cache.lock(key, this.stopNew.signal);
+      const grant = await this.pools.acquire(node.resources, this.stopNew.signal);
       try {
         const started = Date.now();
         // Another run may have finished this key while we waited for the lock.
@@ -389,10 +411,10 @@ class PipelineRun {
         await this.afterOutputs(node, type, record.outputs, false);
         return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, record.outputs) });
       } finally {
-        await lock.release();
+        grant.release();
       }
     } finally {
-      grant.release();
+      await lock.release();
     }
   }
 }

@@ -204,6 +204,10 @@ export class FsCache implements Cache {
     return acquireFileLock(join(this.dir, 'locks', `${name}.lock`), signal ? { signal } : {});
   }
 
+  tryLock(name: string): Promise<Lock | undefined> {
+    return acquireFileLock(join(this.dir, 'locks', `${name}.lock`), { once: true });
+  }
+
   logPath(name: string): string {
     return join(this.dir, 'logs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
   }

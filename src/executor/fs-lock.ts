@@ -91,7 +91,10 @@ export interface LockOptions {
   pollMs?: number;
 }
 
-export async function acquireFileLock(path: string, options: LockOptions = {}): Promise<Lock> {
+/** Waits until the lock is free, or with `once` gives undefined when a live holder has it. */
+export async function acquireFileLock(path: string, options: LockOptions & { once: true }): Promise<Lock | undefined>;
+export async function acquireFileLock(path: string, options?: LockOptions): Promise<Lock>;
+export async function acquireFileLock(path: string, options: LockOptions & { once?: boolean } = {}): Promise<Lock | undefined> {
   const poll = options.pollMs ?? 50;
   const token = randomBytes(8).toString('hex');
   const owner: LockOwner = { pid: process.pid, host: hostname(), token, since: new Date().toISOString() };
@@ -114,6 +117,7 @@ export async function acquireFileLock(path: string, options: LockOptions = {}): 
         await breakStale(path, current.text);
         continue;
       }
+      if (options.once && current) return undefined;
       await sleep(poll);
     }
   } finally {

@@ -101,6 +101,14 @@ export class MemoryCache implements Cache {
       await sleep(5);
     }
     signal?.throwIfAborted();
+    return this.take(name);
+  }
+
+  async tryLock(name: string): Promise<Lock | undefined> {
+    return this.locks.has(name) ? undefined : this.take(name);
+  }
+
+  private take(name: string): Lock {
     this.locks.add(name);
     let released = false;
     return {

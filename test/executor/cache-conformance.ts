@@ -117,6 +117,16 @@ export function cacheConformance(factory: CacheFactory): void {
     await other.release();
   });
 
+  withCache('tryLock takes a free lock and answers at once when it is held', async (cache) => {
+    const first = await cache.tryLock('t');
+    assert.ok(first, 'free: taken');
+    assert.equal(await cache.tryLock('t'), undefined, 'held: undefined at once');
+    await first.release();
+    const again = await cache.tryLock('t');
+    assert.ok(again, 'free again after release');
+    await again.release();
+  });
+
   withCache('waiting for a lock stops when the signal aborts', async (cache) => {
     const held = await cache.lock('busy');
     const ac = new AbortController();

@@ -132,6 +132,27 @@ void test('two runs on one cache at once: the node runs once, the other run reus
   assert.equal(existsSync(join(rig.cacheDir, 'locks', `${a.nodes.get('slow')?.key}.lock`)), false, 'lock released');
 });
 
+void test('a node waiting on another run\'s lock gives its -j slot to nodes that can run', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const { MemoryCache } = await import('../../src/executor/memory-cache.js');
+  const g = rig.graph({ x: { type: 'fake/const', params: { value: 1 } }, y: { type: 'fake/const', params: { value: 2 } } });
+  // x's key (keys do not depend on the cache), then "another run" holds x's lock.
+  const probe = await rig.run(g, { cache: new MemoryCache(), writeLockFile: false });
+  const xKey = probe.nodes.get('x')!.key!;
+  const other = await rig.cache.lock(xKey);
+  rig.events.length = 0;
+  const run = rig.run(g, { jobs: 1 });
+  const finished = (id: string): boolean => rig.events.some((e) => e.kind === 'status' && e.node === id && e.status === 'succeeded');
+  const end = Date.now() + 10_000;
+  while (!finished('y') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(finished('y'), 'y ran with the only slot while x waited for the lock');
+  assert.equal(finished('x'), false);
+  await other.release();
+  const s = await run;
+  assert.deepEqual(statuses(s), { x: 'succeeded', y: 'succeeded' });
+});
+
 void test('shell: `publish` copies outputs into results/<pipeline>/<node>/ on every run, cached or not', async (t) => {
   const rig = await makeRig();
   t.after(() => rig.cleanup());
