@@ -142,8 +142,8 @@ export interface CaptureSinks {
 
 /**
  * The kept layers `layers` on x [B*S, H] (each layer op frees its intermediates as soon as it
- * is done, so inference holds one layer's working set), appending the requested captures after each layer.
- * `onInput` sees every layer's input (the segment-wise backward keeps them).
+ * is done, so inference holds one layer's working set), appending the requested captures
+ * after each layer. `onInput` sees every layer's input (the segment-wise backward keeps them).
  */
 export function layersStage(ctx: StageContext, layers: readonly number[], x: tf.Tensor2D, capture: CaptureRequest, sinks: CaptureSinks, onInput?: (input: tf.Tensor2D) => void): tf.Tensor2D {
   const { B, S } = ctx;
