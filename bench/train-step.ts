@@ -44,6 +44,9 @@ async function main(): Promise<void> {
     let line = `  ${s.name.padEnd(28)} batch ${String(s.batch).padStart(2)}: forward ${(fwd * 1000).toFixed(0)} ms, train step ${(train * 1000).toFixed(0)} ms, ratio ${ratio.toFixed(2)}x (target <= 4x: ${ratio <= 4 ? 'met' : 'MISSED'})`;
     const torch = haveTorch ? torchTimes(s, s.layers > 4 ? 1 : reps) : undefined;
     if (torch) line += ` | PyTorch ratio ${(torch.train_step_s / torch.forward_s).toFixed(2)}x, TF.js step / PyTorch step ${(train / torch.train_step_s).toFixed(2)}x`;
+    // WASM memory only grows: its size is the high-water mark of every step so far (max 4 GiB).
+    const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.buffer.byteLength;
+    if (heap) line += `; WASM heap high-water ${(heap / 2 ** 30).toFixed(2)} GiB of 4`;
     console.log(line);
   }
 }
