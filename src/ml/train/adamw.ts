@@ -13,6 +13,7 @@
  *   moments (880 MB at bert-base) out of that heap altogether.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { heapBackend, type HeapBackend } from '../wasm-heap.js';
 
 export interface AdamWOptions {
   weightDecay: number;
@@ -23,17 +24,6 @@ export interface AdamWOptions {
   decay: (name: string) => boolean;
   /** Where the state lives (see above); default `heap` on the WASM backend, else `ops`. */
   mode?: 'ops' | 'heap';
-}
-
-/** The parts of TF.js's WASM backend the in-place update reads. */
-interface HeapBackend {
-  typedArrayFromHeap(info: { shape: number[]; dtype: string; dataId: object }): Float32Array | Int32Array | Uint8Array;
-}
-
-function heapBackend(): HeapBackend | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  const b = tf.backend() as unknown as Partial<HeapBackend>;
-  return typeof b.typedArrayFromHeap === 'function' ? (b as HeapBackend) : undefined;
 }
 
 export class AdamW {
