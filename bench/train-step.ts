@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--shape='))?.slice('--shape='.length);
   console.log(`training step vs forward, backend ${backend}, sequence length 128${haveTorch ? '' : '; PyTorch not available'}`);
   for (const s of SHAPES.filter((x) => !only || x.name.startsWith(only))) {
-    const reps = quick ? 2 : s.layers > 4 ? 3 : 5;
+    const reps = quick ? 2 : s.layers > 4 ? 3 : 9;
     const model = BertClassifier.create(configOf(s), { seed: 1 });
     const batch = randomBatch(s);
     const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });

@@ -112,3 +112,27 @@ void test('dropout masks: the rate is honoured, a seed repeats exactly, successi
   assert.equal(new DropoutRng(1).mask([3], 0), null);
   assert.throws(() => new DropoutRng(1).mask([3], 1), /outside \[0, 1\)/);
 });
+
+void test('batchMatMul (per-matrix XNNPACK on WASM) equals tf.matMul, transposed operands included', async () => {
+  await initBackend('wasm');
+  const { batchMatMul } = await import('../../src/ml/bert/ops.js');
+  const before = tf.memory().numTensors;
+  for (const [sa, sb, ta, tb] of [
+    [[2, 3, 4, 5], [2, 3, 5, 6], false, false],
+    [[2, 3, 5, 4], [2, 3, 5, 6], true, false],
+    [[2, 3, 4, 5], [2, 3, 6, 5], false, true],
+    [[2, 3, 5, 4], [2, 3, 6, 5], true, true],
+    [[4, 5], [6, 5], false, true],
+    [[5, 4], [5, 6], true, false],
+  ] as const) {
+    const a = tf.randomNormal([...sa], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([...sb], 0, 1, 'float32', 2);
+    const ours = batchMatMul(a, b, ta, tb);
+    const ref = tf.matMul(a, b, ta, tb);
+    assert.deepEqual(ours.shape, ref.shape);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]!);
+    assert.ok(diff < 1e-5, `${JSON.stringify([sa, sb, ta, tb])}: differs by ${diff}`);
+    tf.dispose([a, b, ours, ref]);
+  }
+  assert.equal(tf.memory().numTensors, before);
+});

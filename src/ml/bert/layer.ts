@@ -14,7 +14,7 @@
  * the transposed forms.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchMatMul, geluCdf, geluGradFromCdf, normalize, normalizeGrad, swapLast } from './ops.js';
+import { batchMatMul, geluCdf, geluGradFromCdf, normalize, normalizeGrad } from './ops.js';
 
 /** The 16 tensors of one layer, in names.ts LAYER_SUFFIXES order (kernels [in, out]). */
 export type LayerParams = readonly [
@@ -137,11 +137,11 @@ export function encoderLayer(x: tf.Tensor2D, params: LayerParams, mask: tf.Tenso
         const dctxh = tf.transpose(tf.reshape(tf.matMul(dattn, tf.transpose(wo)), [B, S, heads, d]), [0, 2, 1, 3]);
         // ctx = (probs ⊙ m) · V; probs = softmax(Q Kᵀ + mask).
         // dVᵀ = dCtxᵀ · P: transposes the [S, d] gradient rather than the [S, S] probabilities.
-        const dvhT = batchMatMul(swapLast(dctxh), maybeMul(sprobs, mAttn));
-        const dprobs = maybeMul(batchMatMul(dctxh, swapLast(svh)), mAttn);
+        const dvhT = batchMatMul(dctxh, maybeMul(sprobs, mAttn), true, false);
+        const dprobs = maybeMul(batchMatMul(dctxh, svh, false, true), mAttn);
         const dscores = tf.mul(sprobs, tf.sub(dprobs, tf.sum(tf.mul(dprobs, sprobs), -1, true)));
-        const dqh = batchMatMul(dscores, swapLast(skhT));
-        const dkhT = batchMatMul(swapLast(sqh), dscores);
+        const dqh = batchMatMul(dscores, skhT, false, true);
+        const dkhT = batchMatMul(sqh, dscores, true, false);
         const dq = tf.mul(tf.reshape(tf.transpose(dqh, [0, 2, 1, 3]), [N, H]), scale);
         const dk = tf.reshape(tf.transpose(dkhT, [0, 3, 1, 2]), [N, H]);
         const dv = tf.reshape(tf.transpose(dvhT, [0, 3, 1, 2]), [N, H]);

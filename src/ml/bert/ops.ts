@@ -20,27 +20,54 @@ export function swapLast(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
+/** Copy the m×k row-major matrix at src[off..] into dst as its k×m transpose. */
+function transposeInto(src: Float32Array, off: number, m: number, k: number, dst: Float32Array): void {
+  for (let i = 0; i < m; i++) {
+    const row = off + i * k;
+    for (let j = 0; j < k; j++) dst[j * m + i] = src[row + j]!;
+  }
+}
+
 /**
+ * a · b over the last two axes, optionally with either operand's last two axes swapped first
+ * (`transposeA`, `transposeB`).
+ *
  * On TF.js WASM a batched matMul (rank > 2, e.g. attention's [B, heads, S, d] x [B, heads, d, S])
- * takes a scalar loop instead of XNNPACK: 4-8x slower than the same work as 2D matMuls. Slicing
- * the batch out with tf.slice/unstack/gather is no way round it there (WASM's slice copies the
- * whole input per call), so the matrices are read out once and each product runs as a plain 2D
- * matMul on uploaded slices. Other backends batch well and keep tf.matMul.
+ * takes a scalar loop instead of XNNPACK: 4-8x slower than the same work as 2D matMuls, and its
+ * transposed forms 14-40x. Slicing the batch out with tf.slice/unstack/gather is no way round it
+ * there (WASM's slice copies the whole input per call), so the matrices are read out once and
+ * each product runs as a plain 2D matMul on uploaded slices; a transposed operand is transposed
+ * per matrix in JS while it is sliced out (cheaper than WASM's Transpose kernel on the whole
+ * tensor), and each product is read back through a heap view. Other backends batch well and
+ * get tf.matMul.
  */
-export function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
   const r = a.rank;
-  if (r <= 2 || b.rank !== r || tf.getBackend() !== 'wasm' || a.dtype !== 'float32' || b.dtype !== 'float32') return tf.matMul(a, b);
-  const m = a.shape[r - 2]!;
-  const k = a.shape[r - 1]!;
-  const n = b.shape[r - 1]!;
+  const heap = heapBackend();
+  if (!heap || a.dtype !== 'float32' || b.dtype !== 'float32') return tf.matMul(a, b, transposeA, transposeB);
+  // WASM, 2D (or mismatched ranks): explicit transposes and a plain matMul.
+  const plain = (): tf.Tensor => tf.tidy(() => tf.matMul(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b));
+  if (r <= 2 || b.rank !== r) return plain();
+  const [ar, ac] = [a.shape[r - 2]!, a.shape[r - 1]!];
+  const [br, bc] = [b.shape[r - 2]!, b.shape[r - 1]!];
+  const [m, k] = transposeA ? [ac, ar] : [ar, ac];
+  const [kb, n] = transposeB ? [bc, br] : [br, bc];
   const count = a.size / (m * k);
-  if (b.shape[r - 2] !== k || b.size / (k * n) !== count) return tf.matMul(a, b);
+  if (kb !== k || b.size / (k * n) !== count) return plain();
   const av = a.dataSync() as Float32Array;
   const bv = b.dataSync() as Float32Array;
   const out = new Float32Array(count * m * n);
+  const aT = transposeA ? new Float32Array(m * k) : undefined;
+  const bT = transposeB ? new Float32Array(k * n) : undefined;
   for (let i = 0; i < count; i++) {
-    const p = tf.tidy(() => tf.matMul(tf.tensor2d(av.subarray(i * m * k, (i + 1) * m * k), [m, k]), tf.tensor2d(bv.subarray(i * k * n, (i + 1) * k * n), [k, n])));
-    out.set(p.dataSync() as Float32Array, i * m * n);
+    if (aT) transposeInto(av, i * m * k, k, m, aT);
+    if (bT) transposeInto(bv, i * k * n, n, k, bT);
+    const ta = tf.tensor2d(aT ?? av.subarray(i * m * k, (i + 1) * m * k), [m, k]);
+    const tb = tf.tensor2d(bT ?? bv.subarray(i * k * n, (i + 1) * k * n), [k, n]);
+    const p = tf.matMul(ta, tb);
+    out.set(heap.typedArrayFromHeap(p) as Float32Array, i * m * n);
+    ta.dispose();
+    tb.dispose();
     p.dispose();
   }
   return tf.tensor(out, [...a.shape.slice(0, -2), m, n], 'float32');
@@ -59,7 +86,7 @@ export const mm = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) =
     value: batchMatMul(a, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      return tf.tidy(() => [batchMatMul(dy, swapLast(sb)), batchMatMul(swapLast(sa), dy)]);
+      return tf.tidy(() => [batchMatMul(dy, sb, false, true), batchMatMul(sa, dy, true, false)]);
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
