@@ -1,6 +1,6 @@
 /**
  * The few tensor ops BERT needs, written so that both the forward and the backward pass use
- * plain (untransposed) matMuls: on TF.js WASM a transposed matMul is 10-20x slower than a plain
+ * plain (untransposed) matMuls: on TF.js WASM a transposed matMul is 14-40x slower than a plain
  * one plus an explicit transpose, and autodiff's matMul gradient uses the transposed forms.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -75,7 +75,9 @@ export function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
 
 /**
  * a · b over the last two axes (rank 2, 3 or 4 with equal batch axes), with a custom gradient:
- * dA = dY · bᵀ, dB = aᵀ · dY, each an explicit transpose and a plain matMul. The gradient runs
+ * dA = dY · bᵀ, dB = aᵀ · dY through batchMatMul (on WASM: plain matMuls on transposed
+ * copies, never the slow transposed kernels). Used by the head (pooler, classifier); encoder
+ * layers have their own backward (layer.ts). The gradient runs
  * in its own tidy: TF.js frees a custom gradient's intermediates only when the whole backward
  * ends, and the transposed copies would otherwise pile up over every layer.
  */
