@@ -136,3 +136,15 @@ void test('batchMatMul (per-matrix XNNPACK on WASM) equals tf.matMul, transposed
   }
   assert.equal(tf.memory().numTensors, before);
 });
+
+void test('sumRows (a JS loop over the WASM heap) equals tf.sum over axis 0', async () => {
+  await initBackend('wasm');
+  const { sumRows } = await import('../../src/ml/bert/ops.js');
+  const t = tf.randomNormal([37, 11], 0, 1, 'float32', 3);
+  const ours = sumRows(t);
+  const ref = tf.sum(t, 0);
+  assert.deepEqual(ours.shape, [11]);
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0]!);
+  assert.ok(diff < 1e-5, `differs by ${diff}`);
+  tf.dispose([t, ours, ref]);
+});

@@ -14,7 +14,7 @@
  * the transposed forms.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchMatMul, geluCdf, geluGradFromCdf, normalize, normalizeGrad } from './ops.js';
+import { batchMatMul, geluCdf, geluGradFromCdf, normalize, normalizeGrad, sumRows } from './ops.js';
 
 /** The 16 tensors of one layer, in names.ts LAYER_SUFFIXES order (kernels [in, out]). */
 export type LayerParams = readonly [
@@ -116,7 +116,6 @@ export function encoderLayer(x: tf.Tensor2D, params: LayerParams, mask: tf.Tenso
           const dOutT = tf.transpose(dOut) as tf.Tensor2D;
           return [tf.transpose(tf.matMul(dOutT, input as tf.Tensor2D)), tf.sum(dOutT, 1)];
         };
-        const sumRows = (t: tf.Tensor): tf.Tensor => tf.sum(t, 0);
         // Output LayerNorm.
         const dg2 = sumRows(tf.mul(dy, xhat2));
         const db2 = sumRows(dy);
