@@ -7,9 +7,9 @@
  * Defaults are the tuned ones: WordPiece 5,000 tokens, max_length 32 (AG News titles and leads
  * carry the topic; 64 doubles the cost for little gain), 4 layers, hidden 128, 4 heads, FFN 512,
  * 3 epochs, batch 32, AdamW lr 1e-3 with 10% warmup, dropout 0.1, clip 1. Measured (WASM, one
- * core of a shared 2-core machine): 78.6% test accuracy with seed 42, 82.8% with seed 7, 79.1%
- * with seed 1 (the seed also draws the split); 317-347 s wall for the whole chain, 303-333 s of
- * it training (513 steps).
+ * core of a shared 2-core machine): 79.0% test accuracy with seed 42, 82.4% with seed 7 (the
+ * seed also draws the split); 308-310 s wall for the whole chain, 295-298 s of it training
+ * (513 steps).
  * Run: npm run build && node dist/bench/agnews-train.js [--epochs N] [--hidden H] [--intermediate I]
  *      [--heads N] [--vocab V] [--max-length L] [--lr X] [--batch B] [--warmup F] [--dropout P]
  *      [--layers N] [--limit N] [--backend wasm] [--seed S]
