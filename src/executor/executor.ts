@@ -263,22 +263,12 @@ class PipelineRun {
     }
     try {
       // A -j slot is held only while the key's lock is ours: when another run holds it, the
-      // slot goes back and we wait for the lock without one (that run is most likely making
-      // this very result, which is then a cache hit).
-      let held: Lock | undefined;
-      for (;;) {
-        const lockNow = held;
-        const done = await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache, lockNow));
-        if (done) return done;
-        held = await this.cache.lock(key, this.stopNew.signal);
-        if (useCache) {
-          const hit = await this.tryHit(node, type, key, components, Date.now());
-          if (hit) {
-            await held.release();
-            return hit;
-          }
-        }
-      }
+      // slot goes back and we wait for the lock without one, then come back with it (that run
+      // was most likely making this very result, which runWithSlots then finds cached).
+      const done = await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache, undefined));
+      if (done) return done;
+      const held = await this.cache.lock(key, this.stopNew.signal);
+      return (await this.limit(() => this.runWithSlots(node, type, key, components, inputs, useCache, held)))!;
     } catch (e) {
       if (this.stopNew.signal.aborted && !(e instanceof Error && e.name === 'NodeError')) return this.cancelled(id);
       return this.transition(id, 'failed', { message: errorMessage(e) });
