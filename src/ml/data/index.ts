@@ -1,6 +1,5 @@
 /** Datasets: reading user files, stratified splits, the dataset manifest, batching. */
 export { DataError } from './errors.js';
-export type { BlobRefLike, BlobStore } from './blob-store.js';
 export { parseCsv, parseJsonl, type RawRow } from './read-rows.js';
 export { examplesFromRows, type ColumnMapping, type LabelledData, type SourcedExample } from './examples.js';
 export { loadLabelledFile, type DataFormat, type LoadedFile } from './load-file.js';

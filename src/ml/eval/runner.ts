@@ -2,6 +2,7 @@
  * Running a classifier over an encoded split in batches: batches are sorted by length (less
  * padding, same results) and the outputs put back in example order.
  */
+import { InputError } from '../../artifacts/errors.js';
 import { makeBatches, type IndexedBatch } from '../data/batches.js';
 import type { EncodedSplit } from '../types.js';
 
@@ -29,7 +30,7 @@ export interface SplitOutputs {
  * NaN or infinite logits (NaN weights, a diverged training run, an overflow): argmax would
  * silently pick class 0 and report a plausible accuracy, so evaluation stops instead.
  */
-export class NonFiniteLogitsError extends Error {
+export class NonFiniteLogitsError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'NonFiniteLogitsError';
