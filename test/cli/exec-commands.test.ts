@@ -227,21 +227,51 @@ nodes:
   assert.equal((await cli(dir, ['cache', 'verify'])).code, 0);
 });
 
-void test('a warm rerun loads no tensor library (node modules import src/ml lazily)', async (t) => {
+void test('plan and a warm rerun load no tensor library and no node run body (declarations only)', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'p.yaml'), 'version: 1\nname: warm\nnodes:\n  a:\n    uses: shell\n    with:\n      run: echo hi > a.txt\n      outputs: [a.txt]\n');
+  const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `${['red apple', 'blue sea', 'green tree'][i % 3]} ${i}`, label: i % 3 }));
+  await writeFile(join(dir, 'd.jsonl'), rows.join('\n') + '\n');
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `version: 1
+name: warm
+nodes:
+  a:
+    uses: shell
+    with:
+      run: echo hi > a.txt
+      outputs: [a.txt]
+  data:
+    uses: dataset/jsonl
+    with:
+      path: d.jsonl
+      calibration: 3
+  tok:
+    uses: tokenizer/wordpiece
+    with:
+      data: \${data}
+      vocab_size: 40
+`,
+  );
+  // Records every module the process resolves that is a tensor library or a node family's run module.
   await writeFile(
     join(dir, 'hooks.mjs'),
-    "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('@tensorflow')) appendFileSync(process.env.LF_TRACE, r.url + '\\n'); return r; }\n",
+    "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); if (/@tensorflow|\\/nodes\\/run\\//.test(r.url)) appendFileSync(process.env.LF_TRACE, r.url + '\\n'); return r; }\n",
   );
   await writeFile(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-  assert.equal((await cli(dir, ['run', 'p.yaml'])).code, 0);
   const trace = join(dir, 'trace.txt');
   const env = { ...process.env, LF_TRACE: trace, NODE_OPTIONS: `--import ${join(dir, 'register.mjs')}` };
+  const cold = await cli(dir, ['run', 'p.yaml'], env);
+  assert.equal(cold.code, 0, cold.stderr);
+  assert.match(await readFile(trace, 'utf8'), /\/nodes\/run\/shell\.js/, 'the trace sees run modules when they load');
+  await rm(trace);
+  const plan = await cli(dir, ['plan', 'p.yaml'], env);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /3 cached, 0 to run/);
   const warm = await cli(dir, ['run', 'p.yaml'], env);
   assert.equal(warm.code, 0, warm.stderr);
-  assert.match(warm.stderr, /done: 0 ran, 1 cached/);
-  assert.equal(await readFile(trace, 'utf8').catch(() => ''), '', 'no @tensorflow module was resolved');
+  assert.match(warm.stderr, /done: 0 ran, 3 cached/);
+  assert.equal(await readFile(trace, 'utf8').catch(() => ''), '', 'no @tensorflow module and no nodes/run module was resolved');
 });
 
 void test('run-node PIPELINE NODE: runs one node whose dependencies are cached, else says which to run first', async (t) => {
