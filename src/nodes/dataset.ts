@@ -5,20 +5,16 @@
  */
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
+import type { SplitOptions } from '../ml/data/split.js';
 import { family } from './family.js';
 
-export interface DatasetParams {
+/** The split params are the splitter's options (train, validation, test, calibration, limit, seed). */
+export interface DatasetParams extends SplitOptions {
   path: string;
   text_column: string;
   label_column: string;
   label_name_column?: string;
   label_names?: string[];
-  train: number;
-  validation: number;
-  test: number;
-  calibration: number;
-  limit?: number;
-  seed: number;
   /** CSV only. */
   delimiter?: string;
 }

@@ -46,11 +46,6 @@ export function asTokenizerManifest(value: unknown, what = 'tokenizer'): Tokeniz
   return m as TokenizerManifest;
 }
 
-/** What encoding depends on: the tokenizer.json bytes and the max length (part of memo keys). */
-export function tokenizerIdentity(m: TokenizerManifest): { tokenizerJson: string; maxLength: number } {
-  return { tokenizerJson: m.tokenizerJson.$blob, maxLength: m.maxLength };
-}
-
 // Loaded tokenizers by identity: building one from a 30k vocabulary takes tens of ms, and
 // evaluation loops load the same one many times.
 const loaded = new Map<string, BertTokenizer>();

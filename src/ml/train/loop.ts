@@ -114,10 +114,3 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
   return { losses, steps: step, epochLoss };
 }
 
-/** Number of trainable parameters touched (for logs). */
-export function trainableCount(model: BertClassifier, layers?: number[]): number {
-  let n = 0;
-  for (const v of model.paramsFor(model.resolveLayers(layers)).values()) n += v.size;
-  return n;
-}
-

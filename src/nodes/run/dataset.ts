@@ -19,8 +19,7 @@ async function runDataset(ctx: NodeContext, p: DatasetParams, format: DataFormat
     },
     p.delimiter !== undefined ? { delimiter: p.delimiter } : {},
   );
-  const opts = { train: p.train, validation: p.validation, test: p.test, calibration: p.calibration, seed: p.seed, ...(p.limit !== undefined ? { limit: p.limit } : {}) };
-  const built = buildSplits(labelled, opts, p.path);
+  const built = buildSplits(labelled, p, p.path);
   ctx.log(`${p.path}: ${labelled.examples.length} rows, ${built.labels.length} classes; ` + SPLITS.map((s) => `${s} ${built.splits[s].length}`).join(', '));
   return { dataset: await storeDataset(ctx, built.labels, built.splits, built.counts, { path: p.path, digest: labelled.digest }, p.seed) };
 }

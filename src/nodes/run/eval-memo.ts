@@ -35,6 +35,14 @@ export interface Evaluation extends Metrics {
   predictions: number[];
 }
 
+/** What to evaluate: `model` with its own kept layers, or `layers` (a subset of them, 0-based original indices), on `split` of `dataset`. */
+export interface EvalTarget {
+  model: ModelManifest;
+  dataset: DatasetManifest;
+  split: SplitName;
+  layers?: readonly number[];
+}
+
 export interface EvalOptions {
   /** Examples per forward (default 32); not part of the memo key (see above). */
   batchSize?: number;
@@ -160,18 +168,8 @@ async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetM
   }
 }
 
-/**
- * Metrics of `model` (its own kept layers, or `layers`: a subset of them, 0-based original
- * indices) on `split` of `dataset`, computed once per key (see the top of this file).
- */
-export async function evaluateMemo(
-  ctx: NodeContext,
-  model: ModelManifest,
-  dataset: DatasetManifest,
-  split: SplitName,
-  layers?: readonly number[],
-  opts: EvalOptions = {},
-): Promise<Evaluation> {
+/** Metrics of an evaluation target, computed once per key (see the top of this file). */
+export async function evaluateMemo(ctx: NodeContext, { model, dataset, split, layers }: EvalTarget, opts: EvalOptions = {}): Promise<Evaluation> {
   const effective = effectiveModel(model, layers);
   const set = await setting(ctx, effective, dataset, split);
   const key = evaluationKey(effective, dataset, split, set.backend, set.maxLength);
@@ -195,10 +193,7 @@ export async function evaluateMemo(
 /** Per-example logits and predictions (not memoized: model/predict is cached as a node). */
 export async function predictSplit(
   ctx: NodeContext,
-  model: ModelManifest,
-  dataset: DatasetManifest,
-  split: SplitName,
-  layers?: readonly number[],
+  { model, dataset, split, layers }: EvalTarget,
   opts: EvalOptions = {},
 ): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; backend: string }> {
   const effective = effectiveModel(model, layers);

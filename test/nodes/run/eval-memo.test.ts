@@ -71,7 +71,7 @@ void test('evaluateMemo computes once per key and shares pruned variants', async
   const ctx = context(new MemoryCache());
   const { model, data } = await world(ctx);
   try {
-    const full = await evaluateMemo(ctx, model, data, 'test');
+    const full = await evaluateMemo(ctx, { model, dataset: data, split: 'test' });
     assert.equal(ctx.computed, 1);
     assert.equal(full.format, 'layerfuse/evaluation@1');
     assert.deepEqual(full.layers, [0, 1, 2]);
@@ -79,25 +79,25 @@ void test('evaluateMemo computes once per key and shares pruned variants', async
     assert.equal(full.numExamples, 30);
     assert.equal(full.predictions.length, 30);
     assert.equal(full.confusion.flat().reduce((a, b) => a + b, 0), 30);
-    const again = await evaluateMemo(ctx, model, data, 'test', [0, 1, 2]);
+    const again = await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [0, 1, 2] });
     assert.equal(ctx.computed, 1, 'same key (explicit full layer list): memo hit');
     assert.deepEqual(again, full);
 
-    const sub = await evaluateMemo(ctx, model, data, 'test', [0, 2]);
+    const sub = await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [0, 2] });
     assert.equal(ctx.computed, 2, 'another kept set: computed');
     assert.deepEqual(sub.layers, [0, 2]);
-    await evaluateMemo(ctx, withLayers(model, [0, 2]), data, 'test');
-    await evaluateMemo(ctx, withLayers(model, [0, 1, 2]), data, 'test', [2, 0]);
+    await evaluateMemo(ctx, { model: withLayers(model, [0, 2]), dataset: data, split: 'test' });
+    await evaluateMemo(ctx, { model: withLayers(model, [0, 1, 2]), dataset: data, split: 'test', layers: [2, 0] });
     assert.equal(ctx.computed, 2, 'pruned artifact with the same kept layers: same entry');
-    await evaluateMemo(ctx, model, data, 'validation', [0, 2]);
+    await evaluateMemo(ctx, { model, dataset: data, split: 'validation', layers: [0, 2] });
     assert.equal(ctx.computed, 3, 'another split: computed');
 
     // Another context on the same cache (another node, a later run): still shared.
     const other = context((ctx as unknown as { cache: MemoryCache }).cache);
-    await evaluateMemo(other, model, data, 'test', [0, 2]);
+    await evaluateMemo(other, { model, dataset: data, split: 'test', layers: [0, 2] });
     assert.equal(other.computed, 0);
 
-    await assert.rejects(evaluateMemo(ctx, withLayers(model, [0, 2]), data, 'test', [1]), /layer 1 is not in the model/);
+    await assert.rejects(evaluateMemo(ctx, { model: withLayers(model, [0, 2]), dataset: data, split: 'test', layers: [1] }), /layer 1 is not in the model/);
   } finally {
     releaseEvalCache();
   }
@@ -107,8 +107,8 @@ void test('batch size does not change the evaluation', async () => {
   const ctx = context(new MemoryCache());
   const { model, data } = await world(ctx);
   try {
-    const a = await evaluateMemo(ctx, model, data, 'test', [1], { batchSize: 1 });
-    const b = await evaluateMemo(context(new MemoryCache()), model, data, 'test', [1], { batchSize: 32 });
+    const a = await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [1] }, { batchSize: 1 });
+    const b = await evaluateMemo(context(new MemoryCache()), { model, dataset: data, split: 'test', layers: [1] }, { batchSize: 32 });
     assert.deepEqual(a, b);
   } finally {
     releaseEvalCache();
