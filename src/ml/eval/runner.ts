@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Called after every batch with examples done and total. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Starts error messages, e.g. which split and layer subset (`evaluate test [0,2]: `). */
+  what?: string;
 }
 
 export interface SplitOutputs {
@@ -70,7 +72,7 @@ export async function runSplit(fn: LogitsFn, encoded: EncodedSplit, opts: RunOpt
     const bad = out.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) {
       const ex = batch.indices[Math.floor(bad / C)] as number;
-      throw new NonFiniteLogitsError(`the model's logits are ${out[bad]} for example ${ex} of the split (NaN or infinity in its weights or activations)`);
+      throw new NonFiniteLogitsError(`${opts.what ?? ''}the model's logits are ${out[bad]} for example ${ex} of the split (NaN or infinity in its weights or activations)`);
     }
     batch.indices.forEach((ex, row) => logits.set(out.subarray(row * C, (row + 1) * C), ex * C));
     done += batch.batchSize;

@@ -16,7 +16,7 @@ import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { loadModel, type LoadedModel } from '../../ml/bert/store.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
-import { bertLogits, computeMetrics, NonFiniteLogitsError, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
+import { bertLogits, computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
 import { useBackend } from './common.js';
@@ -153,19 +153,15 @@ function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): En
 async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
   const loaded = await modelFor(ctx, effective);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
-  try {
-    return await runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
-      batchSize: opts.batchSize ?? 32,
-      numLabels: dataset.labels.length,
-      padTokenId: prep.loaded.specialIds.pad,
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ done, total, message: label }),
-    });
-  } catch (e) {
+  return runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
+    batchSize: opts.batchSize ?? 32,
+    numLabels: dataset.labels.length,
+    padTokenId: prep.loaded.specialIds.pad,
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress({ done, total, message: label }),
     // Which subset gave NaN logits matters; the node layer adds the node id.
-    if (e instanceof NonFiniteLogitsError) throw new NonFiniteLogitsError(`${label}: ${e.message}`);
-    throw e;
-  }
+    what: `${label}: `,
+  });
 }
 
 /** Metrics of an evaluation target, computed once per key (see the top of this file). */

@@ -35,11 +35,8 @@ export default [
     await useBackend(ctx);
     const examples = await readSplit(ctx, dataset, split);
     const labels = Int32Array.from(examples, (e) => e.label);
-    try {
-      classCount(labels);
-    } catch (err) {
-      throw new NodeError(`${ctx.nodeId}: ${split} split: ${(err as Error).message}`);
-    }
+    // One class says nothing about task relevance: refuse it before the pass, not after.
+    classCount(labels, `${split} split: `);
     const tokManifest = asTokenizerManifest(modelM.tokenizer, "the model's tokenizer");
     const tok = await loadTokenizer(ctx, tokManifest, { maxLength: Math.min(tokManifest.maxLength, modelM.config.maxPositions) });
     const encoded = { ids: tok.encode(examples.map((e) => e.text)), labels };
