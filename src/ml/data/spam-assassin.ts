@@ -133,11 +133,31 @@ export interface LoadedSpamAssassin extends SpamAssassinData {
   digest: string;
 }
 
+interface ScrubbedCorpus {
+  version: string;
+  digest: string;
+  messages: ScrubbedMessage[];
+}
+
+// Scrubbed corpora by max_chars, for the life of the process: decoding is the slow part (seconds),
+// and a pipeline with both tasks (or a test) asks for the same corpus twice. The package cannot
+// change under a running process without a reinstall.
+const scrubbedCorpora = new Map<number, Promise<ScrubbedCorpus>>();
+
+function scrubbedCorpus(maxChars: number): Promise<ScrubbedCorpus> {
+  let p = scrubbedCorpora.get(maxChars);
+  if (!p) {
+    p = readCorpus().then(async (c) => ({ version: c.version, digest: c.digest, messages: await scrubMessages(c.messages, maxChars) }));
+    void p.catch(() => scrubbedCorpora.delete(maxChars));
+    scrubbedCorpora.set(maxChars, p);
+  }
+  return p;
+}
+
 /** Read the installed corpus and label it for a task. */
 export async function loadSpamAssassin(opts: SpamAssassinOptions): Promise<LoadedSpamAssassin> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   if (!Number.isInteger(maxChars) || maxChars < 1) throw new DataError(`spam-assassin: max_chars must be a positive integer, got ${maxChars}`);
-  const corpus = await readCorpus();
-  const scrubbed = await scrubMessages(corpus.messages, maxChars);
-  return { ...labelMessages(scrubbed, opts), version: corpus.version, digest: corpus.digest };
+  const corpus = await scrubbedCorpus(maxChars);
+  return { ...labelMessages(corpus.messages, opts), version: corpus.version, digest: corpus.digest };
 }
