@@ -53,7 +53,7 @@ function valueAt(data: unknown, path: PathSeg[]): unknown {
   let cur = data;
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg as string];
+    cur = Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg as string] : undefined;
   }
   return cur;
 }

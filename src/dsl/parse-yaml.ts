@@ -10,6 +10,7 @@
 import { isMap, isScalar, isSeq, Lexer, parseDocument, type Document, type Node } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import type { SourceFile } from './source.js';
+import { aliasProblems } from './check-aliases.js';
 import { isMergePair } from './yaml-nav.js';
 
 /** Lexer control tokens take no room in the source text. */
@@ -111,5 +112,7 @@ export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
   }
   const before = diags.count;
   duplicateKeys(doc, src, diags);
+  // Only on a document yaml parsed cleanly: its own errors come first, and may leave dangling aliases.
+  if (doc.errors.length === 0) for (const p of aliasProblems(doc)) diags.error(p.message, src.node(p.node));
   return { doc, ok: doc.errors.length === 0 && flowRefs.length === 0 && diags.count === before };
 }

@@ -16,13 +16,24 @@ export function dependenciesOf(node: ResolvedNode): string[] {
   return [...deps].sort();
 }
 
-export function toGraphlib(graph: PipelineGraph): Graph {
+/**
+ * graphlib keeps nodes in plain objects and tests them with `in`, so a node id such as
+ * `constructor` or `__proto__` would already be "there" (a phantom cycle) or be dropped. Its
+ * node names are therefore our ids behind a prefix no id can start with (ids begin with a
+ * letter or `_`); `fromG` strips it from what graphlib hands back.
+ */
+const G_PREFIX = '#';
+const toG = (id: string): string => G_PREFIX + id;
+const fromG = (name: string): string => name.slice(G_PREFIX.length);
+
+/** The graph in graphlib form; its node names are `toG(id)`. */
+function toGraphlib(graph: PipelineGraph): Graph {
   const g = new Graph({ directed: true });
-  for (const id of graph.nodes.keys()) g.setNode(id);
+  for (const id of graph.nodes.keys()) g.setNode(toG(id));
   for (const node of graph.nodes.values()) {
     for (const dep of dependenciesOf(node)) {
       if (!graph.nodes.has(dep)) throw new Error(`graph: node ${node.id} depends on unknown node ${dep}`);
-      g.setEdge(dep, node.id);
+      g.setEdge(toG(dep), toG(node.id));
     }
   }
   if (!alg.isAcyclic(g)) throw new Error('graph: the pipeline graph has a cycle');
@@ -33,13 +44,13 @@ export function toGraphlib(graph: PipelineGraph): Graph {
 export function topologicalOrder(graph: PipelineGraph): string[] {
   const g = toGraphlib(graph);
   const indegree = new Map<string, number>();
-  for (const id of g.nodes()) indegree.set(id, (g.predecessors(id) ?? []).length);
+  for (const id of graph.nodes.keys()) indegree.set(id, (g.predecessors(toG(id)) ?? []).length);
   const ready = [...indegree].filter(([, d]) => d === 0).map(([id]) => id).sort();
   const out: string[] = [];
   while (ready.length > 0) {
     const id = ready.shift() as string;
     out.push(id);
-    for (const next of (g.successors(id) ?? []).sort()) {
+    for (const next of (g.successors(toG(id)) ?? []).map(fromG).sort()) {
       const d = (indegree.get(next) ?? 0) - 1;
       indegree.set(next, d);
       if (d === 0) {
@@ -72,7 +83,7 @@ export function downstreamOf(graph: PipelineGraph, ids: Iterable<string>): Set<s
   const stack = [...ids];
   while (stack.length > 0) {
     const id = stack.pop() as string;
-    for (const next of g.successors(id) ?? []) {
+    for (const next of (g.successors(toG(id)) ?? []).map(fromG)) {
       if (!out.has(next)) {
         out.add(next);
         stack.push(next);

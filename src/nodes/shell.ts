@@ -138,7 +138,8 @@ async function restoreFiles(ctx: RestoreContext, m: FilesManifest): Promise<void
 
 /** The declared output files that `publish` names (a file, or everything under a folder). */
 function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish: readonly string[]): Record<string, BlobRef> {
-  const out: Record<string, BlobRef> = {};
+  // Keyed by paths the author chose (`__proto__` is a file name like any other): no prototype.
+  const out = Object.create(null) as Record<string, BlobRef>;
   for (const entry of publish) {
     const rel = normalizeRel(nodeId, entry, 'published path').replace(/\/$/, '');
     const matched = Object.keys(files).filter((f) => f === rel || f.startsWith(`${rel}/`));
@@ -196,7 +197,7 @@ export const shellNode: NodeType<ShellParams> = {
     // A stale output from an earlier run must not pass for this run's result.
     for (const rel of outputs) await rm(resolve(ctx.pipelineDir, rel), { recursive: true, force: true });
     await runCommand(ctx, p);
-    const files: Record<string, BlobRef> = {};
+    const files = Object.create(null) as Record<string, BlobRef>;
     for (const rel of outputs) {
       const abs = resolve(ctx.pipelineDir, rel);
       let st;

@@ -122,7 +122,7 @@ export function fitPredict(
 export function fuseWeighted(rows: FusionRows, weights: Record<string, number>): FusionResult {
   const unknown = Object.keys(weights).filter((k) => !rows.names.includes(k));
   if (unknown.length > 0) throw new FusionInputError(`weights name signals that are not inputs: ${unknown.join(', ')} (inputs: ${rows.names.join(', ')})`);
-  const missing = rows.names.filter((n) => !(n in weights));
+  const missing = rows.names.filter((n) => !Object.hasOwn(weights, n));
   if (missing.length > 0) throw new FusionInputError(`no weight for ${missing.join(', ')} (give each input signal a weight; 0 ignores it)`);
   const w = rows.names.map((n) => weights[n] as number);
   w.forEach((v, j) => {
