@@ -176,7 +176,7 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
   for (const p of resolver.prepared.values()) {
     if (!p.type) continue;
     const linked = resolver.link(p);
-    edges.push(...linked.edges);
+    for (const e of linked.edges) edges.push(e);
     if (p.broken) continue;
     resolved.set(p.inst.id, {
       id: p.inst.id,

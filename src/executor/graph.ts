@@ -71,7 +71,7 @@ export function upstreamClosure(graph: PipelineGraph, ids: Iterable<string>): Se
     if (out.has(id)) continue;
     out.add(id);
     const node = graph.nodes.get(id);
-    if (node) stack.push(...dependenciesOf(node));
+    if (node) for (const d of dependenciesOf(node)) stack.push(d);
   }
   return out;
 }

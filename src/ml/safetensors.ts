@@ -5,6 +5,7 @@
  * maintained npm package reads F16/BF16 into Float32Array without pulling a framework.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { checkSafetensorsHeader, DTYPE_BYTES, SafetensorsError } from './safetensors-check.js';
 
 export type SafeDType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I32' | 'I64' | 'U8';
 
@@ -15,14 +16,9 @@ export interface NamedTensor {
   data: Float32Array | Int32Array | Uint8Array | Float64Array | BigInt64Array | Uint16Array;
 }
 
-const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8, U8: 1 };
+const BYTES = DTYPE_BYTES;
 
-export class SafetensorsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetensorsError';
-  }
-}
+export { SafetensorsError };
 
 /** IEEE half -> float (exact: every half is representable as a float). */
 function halfToFloat(h: number): number {
@@ -76,75 +72,42 @@ function readDType(dtype: string): SafeDType {
 
 /**
  * Parse safetensors bytes. `source` names the file in errors. `only` limits which tensors are
- * decoded (the header is still checked whole).
+ * decoded (the header is still checked whole, by checkSafetensorsHeader, before any is).
  */
 export function parseSafetensors(
   bytes: Uint8Array,
   source: string,
   only?: (name: string) => boolean,
 ): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
-  const fail = (msg: string): never => {
-    throw new SafetensorsError(`${source}: ${msg}`);
-  };
-  if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (8 + headerLen > bytes.length) {
-    fail(`truncated: header claims ${headerLen} bytes but the file has ${bytes.length - 8} after the length`);
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    fail(`bad header: not JSON (${(e as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('bad header: not a JSON object');
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.length - dataStart;
+  const { entries, metadata, dataStart } = checkSafetensorsHeader(bytes, source);
   const tensors = new Map<string, NamedTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
-      continue;
-    }
-    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof info !== 'object' || info === null) fail(`bad header: entry ${name} is not an object`);
-    const { dtype, shape, data_offsets: offs } = info;
-    if (typeof dtype !== 'string' || !(dtype in BYTES)) fail(`tensor ${name}: unsupported dtype ${String(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      fail(`tensor ${name}: bad shape ${JSON.stringify(shape)}`);
-    }
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isInteger(o) && o >= 0)) {
-      fail(`tensor ${name}: bad data_offsets ${JSON.stringify(offs)}`);
-    }
-    const [begin, end] = offs as [number, number];
-    const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    const want = count * BYTES[dtype as string]!;
-    if (end - begin !== want) {
-      fail(`tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape ${JSON.stringify(shape)} ${String(dtype)} needs ${want}`);
-    }
-    if (end > dataLen) {
-      fail(`truncated: tensor ${name} ends at byte ${end} of the data but the file holds only ${dataLen} data bytes`);
-    }
-    if (only && !only(name)) continue;
-    tensors.set(name, {
-      dtype: readDType(dtype as string),
-      shape: shape as number[],
-      data: decode(dtype as string, bytes.subarray(dataStart + begin, dataStart + end), count),
+  for (const e of entries) {
+    if (only && !only(e.name)) continue;
+    tensors.set(e.name, {
+      dtype: readDType(e.dtype),
+      shape: e.shape,
+      data: decode(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), e.count),
     });
   }
   return { tensors, metadata };
 }
 
-export async function readSafetensors(path: string, only?: (name: string) => boolean): Promise<Map<string, NamedTensor>> {
-  let bytes: Uint8Array;
+/** Tensor names and shapes from the header alone (validated), without decoding any data. */
+export function safetensorsShapes(bytes: Uint8Array, source: string): Map<string, number[]> {
+  return new Map(checkSafetensorsHeader(bytes, source).entries.map((e) => [e.name, e.shape]));
+}
+
+/** A safetensors file's bytes; an unreadable file is a SafetensorsError naming it. */
+export async function readSafetensorsBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     throw new SafetensorsError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return parseSafetensors(bytes, path, only).tensors;
+}
+
+export async function readSafetensors(path: string, only?: (name: string) => boolean): Promise<Map<string, NamedTensor>> {
+  return parseSafetensors(await readSafetensorsBytes(path), path, only).tensors;
 }
 
 /** Serialize tensors (keys sorted, 8-byte aligned header as the reference writer does). */

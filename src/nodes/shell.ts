@@ -80,7 +80,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString();
     ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
-    tail.push(...text.split('\n').filter((l) => l !== ''));
+    for (const l of text.split('\n')) if (l !== '') tail.push(l);
     if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
   };
   child.stdout?.on('data', onData);

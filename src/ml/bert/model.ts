@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../types.js';
 import type { NamedTensor } from '../safetensors.js';
-import { validateConfig } from './config.js';
+import { checkConfigSize, validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
 
 export class ModelError extends Error {
@@ -93,6 +93,7 @@ export class BertClassifier {
   /** A freshly initialised model (HF init), reproducible from `seed`. */
   static create(config: BertConfig, opts: CreateOptions): BertClassifier {
     validateConfig(config);
+    checkConfigSize(config);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const vars = new Map<string, tf.Variable>();
     let index = 0;
@@ -112,6 +113,7 @@ export class BertClassifier {
   static fromHF(config: BertConfig, tensors: ReadonlyMap<string, NamedTensor>, opts: FromHFOptions = {}): BertClassifier {
     validateConfig(config);
     const source = opts.source ?? 'checkpoint';
+    checkConfigSize(config, source);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const shapes = paramShapes(config, layers);
     const newHead = opts.newHeadSeed !== undefined && !tensors.has('classifier.weight') && !tensors.has('classifier.bias');

@@ -130,7 +130,7 @@ export function fuseWeighted(rows: FusionRows, weights: Record<string, number>):
   });
   // |w| / max |w|: the weights the user gave, on [0, 1] (min-max would send the smaller of two
   // weights to 0 whatever its size).
-  const top = Math.max(...w.map(Math.abs));
+  const top = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const imp = w.map((v) => (top > 0 ? Math.abs(v) / top : 0));
   return { scores: weightedSum(rows.features, w), importances: Object.fromEntries(rows.names.map((n, j) => [n, imp[j] as number])) };
 }

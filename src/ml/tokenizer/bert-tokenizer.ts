@@ -47,7 +47,10 @@ export class BertTokenizer {
     };
     const mask = id('[MASK]');
     this.specialIds = { pad: id('[PAD]') ?? 0, unk: need('[UNK]'), cls: need('[CLS]'), sep: need('[SEP]'), ...(mask === undefined ? {} : { mask }) };
-    this.vocabSize = Math.max(...Object.values(model.vocab)) + 1;
+    // A loop, not Math.max(...ids): a spread of a 250k-token vocabulary overflows the stack.
+    let top = -1;
+    for (const v of Object.values(model.vocab)) if (v > top) top = v;
+    this.vocabSize = top + 1;
     this.maxLength = opts.maxLength;
     const norm = json.normalizer as { type?: string; lowercase?: boolean } | null | undefined;
     this.lowercase = norm?.type === 'BertNormalizer' ? norm.lowercase !== false : false;
