@@ -123,7 +123,7 @@ export function readParams(doc: Document, paramsNode: unknown, src: SourceFile, 
  */
 function setValue(text: string): { ok: true; value: unknown } | { ok: false; why: string } {
   if (text.trim() === '') return { ok: true, value: '' };
-  const doc = parseDocument(text, { prettyErrors: false, strict: true, merge: true });
+  const doc = parseDocument(text, { prettyErrors: false, strict: true, merge: true, logLevel: 'error' });
   // yaml's message ends with ` at line 1, column N:`, which points into the flag, not the file.
   const first = doc.errors[0];
   if (first) return { ok: false, why: (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '') };

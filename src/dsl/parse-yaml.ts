@@ -68,6 +68,11 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
       const seen = new Map<unknown, Node>();
       for (const pair of n.items) {
         const k = pair.key;
+        if (isMap(k) || isSeq(k)) {
+          // JS objects cannot key by a list or map: toJS would stringify it (and yaml print a
+          // warning of its own). Nothing in a pipeline needs one.
+          diags.error(`a map key must be a plain value, not ${isMap(k) ? 'a map' : 'a list'}`, src.node(k));
+        }
         if (isScalar(k) && !isMergePair(pair)) {
           const prev = seen.get(k.value);
           if (prev) diags.error(`duplicate key \`${String(k.value)}\``, src.node(k), [{ message: 'first defined here', location: src.node(prev) }]);
@@ -83,7 +88,8 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
 }
 
 export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
-  const options = { prettyErrors: false, uniqueKeys: false, strict: true, merge: true } as const;
+  // logLevel: yaml's warnings go to process.emitWarning (stderr); problems are diagnostics here.
+  const options = { prettyErrors: false, uniqueKeys: false, strict: true, merge: true, logLevel: 'error' } as const;
   let doc = parseDocument(src.text, options);
   // An unquoted `${` in a flow collection always makes yaml report an error, so the extra
   // lexer pass is only needed then.

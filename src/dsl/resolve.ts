@@ -50,6 +50,23 @@ interface Pending {
   type?: string;
 }
 
+/** The first NaN or infinity inside a value (YAML's `.nan`, `.inf`), with its path. */
+function nonFinite(v: unknown, path = ''): { path: string; value: number } | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { path, value: v };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = nonFinite(v[i], `${path}.${i}`);
+      if (r) return r;
+    }
+  } else if (v !== null && typeof v === 'object' && !(v instanceof NodeRef)) {
+    for (const [k, x] of Object.entries(v)) {
+      const r = nonFinite(x, `${path}.${k}`);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
 export class Resolver {
   readonly prepared = new Map<string, Prepared>();
   /**
@@ -148,7 +165,11 @@ export class Resolver {
         const v = this.sub.value(pair.value, inst.scope);
         if (this.sub.errors !== before) failed.add(key);
         const ref = containsNodeRef(v);
-        if (ref) {
+        const odd = nonFinite(v);
+        if (odd) {
+          failed.add(key);
+          fail((who) => `${who}: \`with.${key}${odd.path}\` is ${describeValue(odd.value)}: a parameter must be a finite number (it goes into JSON keys and artifacts)`, this.src.node(valueNode ?? pair.key));
+        } else if (ref) {
           const ports = Object.keys(type.inputs);
           const hint = ports.length > 0 ? ` (its inputs are ${ports.map((x) => `\`${x}\``).join(', ')})` : ' (it has no inputs)';
           fail((who) => `${who}: parameter \`${key}\` takes a value, not the node reference \`${ref.raw}\`${hint}`, ref.loc);

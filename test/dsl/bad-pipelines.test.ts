@@ -152,7 +152,26 @@ const lengthCases: Array<BadInput<Input>> = [
   },
 ];
 
+const valueCases: Array<BadInput<Input>> = [
+  {
+    name: 'NaN parameter (.nan), which JSON keys cannot hold',
+    input: { text: `${head}nodes:\n  a:\n    uses: util/echo\n    with: {n: .nan}\n` },
+    expect: 'test.yaml:6:15: node `a` (util/echo): `with.n` is number .nan: a parameter must be a finite number',
+  },
+  {
+    name: 'infinite parameter through --set',
+    input: { text: `${head}params:\n  x: 1.5\nnodes:\n  a:\n    uses: util/echo\n    with: {value: {deep: ["\${params.x}"]}}\n`, sets: ['x=-.inf'] },
+    expect: '`with.value.deep.0` is number -.inf: a parameter must be a finite number',
+  },
+  {
+    name: 'a list as a map key',
+    input: { text: `${head}nodes:\n  a:\n    uses: util/echo\n    with: {value: {? [x, y] : 1}}\n` },
+    expect: 'test.yaml:6:22: a map key must be a plain value, not a list',
+  },
+];
+
 badInputTests('bad pipeline, YAML aliases', aliasCases, messages);
+badInputTests('bad pipeline, values', valueCases, messages);
 badInputTests('bad pipeline, prototype names', idCases, messages);
 badInputTests('bad pipeline, name length', lengthCases, messages);
 
