@@ -3,7 +3,6 @@
  * BertClassifier. Both BertForSequenceClassification and bare BertModel checkpoints: a bare
  * one gets a new classifier head (seeded, HF init) with the caller's labels.
  */
-import { InputError } from '../../artifacts/errors.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
