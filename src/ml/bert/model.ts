@@ -11,7 +11,7 @@ import { InputError } from '../../artifacts/errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../types.js';
 import type { TensorData } from '../../artifacts/types.js';
-import { validateConfig } from './config.js';
+import { checkConfigSize, validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
 
 export class ModelError extends InputError {
@@ -94,6 +94,7 @@ export class BertClassifier {
   /** A freshly initialised model (HF init), reproducible from `seed`. */
   static create(config: BertConfig, opts: CreateOptions): BertClassifier {
     validateConfig(config);
+    checkConfigSize(config);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const vars = new Map<string, tf.Variable>();
     let index = 0;
@@ -113,6 +114,7 @@ export class BertClassifier {
   static fromHF(config: BertConfig, tensors: ReadonlyMap<string, TensorData>, opts: FromHFOptions = {}): BertClassifier {
     validateConfig(config);
     const source = opts.source ?? 'checkpoint';
+    checkConfigSize(config, source);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const shapes = paramShapes(config, layers);
     const newHead = opts.newHeadSeed !== undefined && !tensors.has('classifier.weight') && !tensors.has('classifier.bias');

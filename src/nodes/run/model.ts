@@ -72,6 +72,13 @@ export default [
       if (loaded.ignored.length) ctx.log(`ignored ${loaded.ignored.length} checkpoint keys: ${loaded.ignored.join(', ')}`);
       const tok = await tokenizerFromFiles(dir, { maxLength: Math.min(p.max_length, loaded.config.maxPositions) });
       if (tok.vocabSize > loaded.config.vocabSize) throw new NodeError(`${ctx.nodeId}: the tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${loaded.config.vocabSize}`);
+      if (tok.vocabSize < loaded.config.vocabSize) {
+        // Allowed, as in Hugging Face: some checkpoints pad the embedding matrix past the
+        // vocabulary (to a multiple of 8 or 64); the extra rows are simply never looked up.
+        const warning = `the tokenizer has ${tok.vocabSize} tokens, fewer than config.json's vocab_size ${loaded.config.vocabSize}: embedding rows ${tok.vocabSize}..${loaded.config.vocabSize - 1} are never used (fine for a padded embedding matrix; otherwise check that the tokenizer files belong to this model)`;
+        ctx.log(`warning: ${warning}`);
+        ctx.record({ warnings: [warning] });
+      }
       assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
