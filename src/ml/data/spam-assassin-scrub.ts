@@ -41,12 +41,13 @@ const BASE64_LINE = /^[A-Za-z0-9+/]{40,}={0,2}$/;
 const UUENCODE_LINE = /^M[\x21-\x60]{59,61}$/;
 const MIME_BOUNDARY = /^--[\w'()+,./:=?-]{6,}$/;
 /** A MIME boundary inside a line (`--==_Exmh_267413022P`, `------=_NextPart_000_...`). */
-const INLINE_BOUNDARY = /--+=?=_[\w.=+-]*/g;
+const INLINE_BOUNDARY = /(?<!-)--+=?=_[\w.=+-]*/g;
 const NO_WORD = /^[^\p{L}\p{N}]*$/u;
 
 /** Addresses, with `mailto:` and angle brackets; the host may be cut short as Yahoo! prints it (`name@y...`). */
-// The lookbehinds start a match only where a token starts: without them a long token with no
-// match in it is rescanned from each of its characters (quadratic on 100 kB lines).
+// A lookbehind in a pattern that starts with a repeated class (`(?<!-)-{2,}`, the token start
+// below) lets a match start only where a run starts: without it a long run with no match in it
+// is rescanned from each of its characters, quadratic on a 100 kB line of dashes.
 const EMAIL = /(?<![\w.+'=-])<?(?:mailto:[ \t]*)?[\w.+'=-]+@[\w-]+(?:\.[\w-]*)*>?/gi;
 const URL = /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'()[\]{}]+/gi;
 /** Bare host names of list servers (`lists.sourceforge.net`), without a scheme. */
@@ -63,17 +64,17 @@ const PUNCTUATION_RUN = /([_=*#~+<>-])\1{4,}/g;
  */
 const FOOTER_BLOCKS: readonly RegExp[] = [
   // SourceForge: "-----" / "This sf.net email is sponsored by: <ad>" up to the Mailman separator.
-  /(?:(?<!-)-{10,}\s*)?This\s+SF\.net\s+email\s+is\s+sponsored\s+by[\s\S]{0,600}?(?=_{10,}|\n[ \t]*\n|$)/gi,
+  /(?:(?<!-)-{10,}\s*)?This\s+SF\.net\s+email\s+is\s+sponsored\s+by[\s\S]{0,600}?(?=_{10}|\n[ \t]*\n|$)/gi,
   // Yahoo! Groups: "---- Yahoo! Groups Sponsor ----~-->" <ad> "-----~->".
   /Yahoo!\s+Groups\s+Sponsor[\s\S]{0,2500}?~->/gi,
   // Any sponsor block: "-----" / up to four lines / the Mailman footer ("In remembrance" ads had no "sponsored by").
-  /(?<!-)-{10,}[ \t]*\n(?:[ \t]*\S[^\n]*\n){1,4}?[ \t]*_{10,}\s*[\w.-]+\s+(?:mailing\s+list|maillist)\b(?:[ \t]*<[^>\n]*>)?/gi,
+  /(?<!-)-{10,}[ \t]*\n(?:[ \t]*\S[^\n]*\n){1,4}?[ \t]*_{10,}\s*[A-Za-z0-9][\w.-]{0,60}\s+(?:mailing\s+list|maillist)\b(?:[ \t]*<[^>\n]*>)?/gi,
   // Mailman: "_____" / "<List> mailing list [<address>]".
-  /_{10,}\s*[\w.-]+\s+(?:mailing\s+list|maillist)\b(?:[ \t]*<[^>\n]*>)?/gi,
+  /(?<!_)_{10,}\s*[A-Za-z0-9][\w.-]{0,60}\s+(?:mailing\s+list|maillist)\b(?:[ \t]*<[^>\n]*>)?/gi,
   /-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/g,
   /-----BEGIN PGP SIGNED MESSAGE-----(?:\s*Hash:[ \t]*\S+)?/g,
   // Yahoo! Groups' web quoting: "--- In listname@y..., Name wrote:".
-  /-{2,}[ \t]*In[ \t]+[\w.-]*@[\w.-]*,?/gi,
+  /(?<!-)-{2,}[ \t]*In[ \t]+[\w.-]*@[\w.-]*,?/gi,
 ];
 
 /** Phrases of list footers that survive as words once their block is broken up. */
