@@ -135,9 +135,11 @@ interface Prepared extends Setting {
   examples: Example[];
 }
 
+const backendLogged = new WeakSet<NodeContext>();
+
 /** What the key needs: checks, the backend that runs, the effective max length. */
 async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName): Promise<Setting> {
-  const { initBackend } = await import('../ml/backend.js');
+  const { initBackend, backendFacts, backendLog } = await import('../ml/backend.js');
   if (!dataset.splits[split]) throw new NodeError(`${ctx.nodeId}: the dataset has no split '${split}'`);
   if (model.labels.length !== dataset.labels.length) {
     throw new NodeError(
@@ -145,7 +147,10 @@ async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetM
     );
   }
   const backend = await initBackend(ctx.backend);
-  ctx.record({ backend });
+  ctx.record({ ...backendFacts() });
+  // Once per node: ablations and curves come here for every evaluation.
+  if (!backendLogged.has(ctx)) for (const line of backendLog()) ctx.log(line);
+  backendLogged.add(ctx);
   const tokenizer = tokenizerOf(model, ctx.nodeId);
   return { backend, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }

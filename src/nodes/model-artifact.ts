@@ -40,7 +40,7 @@ const LAYER_RE = /^bert\.encoder\.layer\.(\d+)\./;
 /** Store a model's kept layers (default: all it holds) as tensor blobs; returns the manifest. */
 export async function storeModel(ctx: NodeContext, model: BertClassifier, opts: { tokenizer: unknown; layers?: number[] }): Promise<ModelManifest> {
   const layers = model.resolveLayers(opts.layers);
-  const hf = model.toHF({ layers });
+  const hf = await model.toHF({ layers });
   const tensors: Record<string, TensorRef> = {};
   // Sequential: bounded memory, and blobs land in a deterministic order.
   for (const [name, t] of hf) tensors[name] = await ctx.putTensor({ dtype: t.dtype, shape: t.shape, data: t.data });

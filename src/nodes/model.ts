@@ -61,10 +61,10 @@ function relPath(ctx: NodeContext, path: string): string {
 }
 
 async function backend(ctx: NodeContext): Promise<string> {
-  const { initBackend } = await import('../ml/backend.js');
+  const { initBackend, backendFacts, backendLog } = await import('../ml/backend.js');
   const name = await initBackend(ctx.backend);
-  ctx.record({ backend: name });
-  ctx.log(`backend ${name}`);
+  ctx.record({ ...backendFacts() });
+  for (const line of backendLog()) ctx.log(line);
   return name;
 }
 
@@ -125,9 +125,9 @@ async function guardDivergence<T>(nodeId: string, f: () => Promise<T>): Promise<
 }
 
 /** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
-function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): void {
+async function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): Promise<void> {
   for (const name of model.paramNames()) {
-    const data = model.param(name).dataSync();
+    const data = await model.param(name).data();
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) throw new NodeError(`${nodeId}: ${what}: tensor ${name} holds ${v} (at flat index ${i})`);
@@ -179,7 +179,7 @@ export const loadNode: NodeType<LoadParams> = {
         throw new NodeError(`${ctx.nodeId}: ${(e as Error).message}`);
       }
       if (tok.vocabSize > loaded.config.vocabSize) throw new NodeError(`${ctx.nodeId}: the tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${loaded.config.vocabSize}`);
-      assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
+      await assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await tk.storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
       ctx.log(`loaded ${loaded.config.numLayers} layers, ${loaded.model.parameterCount()} parameters`);

@@ -98,7 +98,7 @@ async function runCapture(ctx: NodeContext, p: CaptureParams, inputs: Record<str
   const dataA = oneInput(inputs, 'data', 'dataset', ctx.nodeId);
   const data = await import('../ml/data/index.js');
   const { loadTokenizer, asTokenizerManifest } = await import('../ml/tokenizer/index.js');
-  const { initBackend } = await import('../ml/backend.js');
+  const { initBackend, backendFacts, backendLog } = await import('../ml/backend.js');
   const sig = await import('../ml/signals/index.js');
   const dataset = data.asDatasetManifest(dataA.manifest, `${ctx.nodeId}: input data`);
   const split = p.split ?? 'calibration';
@@ -109,8 +109,9 @@ async function runCapture(ctx: NodeContext, p: CaptureParams, inputs: Record<str
   const batch = p.batch ?? 16;
   const eps = p.eps ?? 1e-10;
   const groups = (p.tensors ?? [...GROUPS]) as Array<(typeof GROUPS)[number]>;
-  const backend = await initBackend(ctx.backend);
-  ctx.record({ backend });
+  await initBackend(ctx.backend);
+  ctx.record({ ...backendFacts() });
+  for (const line of backendLog()) ctx.log(line);
 
   const examples = await data.readSplit(ctx, dataset, split as SplitName);
   const labels = Int32Array.from(examples, (e) => e.label);
@@ -128,7 +129,7 @@ async function runCapture(ctx: NodeContext, p: CaptureParams, inputs: Record<str
   const loaded = await loadModel(ctx, modelM);
   let stats: CapturedStats;
   try {
-    stats = sig.captureStats(loaded.model, batches, {
+    stats = await sig.captureStats(loaded.model, batches, {
       eps,
       groups,
       onBatch: (done, total) => ctx.progress({ done, total, message: `capture ${split}` }),

@@ -12,6 +12,7 @@ import type { BertConfig } from '../types.js';
 import type { NamedTensor } from '../safetensors.js';
 import { validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
+import { readBack } from '../read-back.js';
 
 export class ModelError extends Error {
   constructor(message: string) {
@@ -205,13 +206,14 @@ export class BertClassifier {
 
   /**
    * HF tensors (F32, [out, in] kernels) for the kept layers. With `renumber`, kept layers become
-   * 0..k-1 (an export); otherwise names keep original indices (a manifest).
+   * 0..k-1 (an export); otherwise names keep original indices (a manifest). Async: read with
+   * data() (WebGPU in Node has no synchronous read).
    */
-  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, NamedTensor> {
+  async toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Promise<Map<string, NamedTensor>> {
     const layers = this.resolveLayers(opts.layers);
     const out = new Map<string, NamedTensor>();
     for (const [name, v] of this.paramsFor(layers)) {
-      const data = v.dataSync() as Float32Array;
+      const data = (await readBack(v)) as Float32Array;
       let outName = name;
       const l = layerOfName(name);
       if (opts.renumber && l !== undefined) outName = layerPrefix(layers.indexOf(l)) + name.slice(layerPrefix(l).length);

@@ -23,7 +23,7 @@ export async function exportCheckpoint(model: BertClassifier, dir: string, opts:
   await mkdir(dir, { recursive: true });
   const config = { ...configToHF(model.config, layers.length), layerfuse: { kept_layers_of_source: layers, source_num_hidden_layers: model.config.numLayers } };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  await writeSafetensors(join(dir, 'model.safetensors'), model.toHF({ layers, renumber: true }), { format: 'pt' });
+  await writeSafetensors(join(dir, 'model.safetensors'), await model.toHF({ layers, renumber: true }), { format: 'pt' });
   const written = ['config.json', 'model.safetensors'];
   const tok = opts.tokenizer;
   if (Array.isArray(tok)) {
