@@ -15,6 +15,7 @@ import { planPipeline } from '../../executor/planner.js';
 import { runJob } from '../../executor/run-job.js';
 import type { WorkerMessage } from '../../executor/worker-client.js';
 import { getNodeType } from '../../nodes/registry.js';
+import { releaseNodeResources } from '../../nodes/release.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
@@ -119,6 +120,8 @@ async function runJobFile(file: string, o: Flags): Promise<number> {
     await lock?.release();
     process.removeListener('SIGTERM', stop);
     process.removeListener('SIGINT', stop);
+    // A live GPU device (WebGPU) would keep this process alive too.
+    for (const problem of await releaseNodeResources()) writeErr(`layerfuse run-node: releasing the tensor backend: ${problem}\n`);
     // An open IPC channel would keep this process alive after main returns.
     if (process.connected) process.disconnect();
   }
