@@ -163,6 +163,8 @@ export async function loadWebGpu(opts: WebGpuOptions): Promise<{ adapter: Adapte
     if (!(await tf.setBackend('webgpu'))) throw new Error('backend webgpu failed to initialise');
     return { adapter: installed.adapter };
   }
+  // The backend was removed behind our back: start over.
+  if (installed) releaseWebGpu();
   const chosen = await pick(opts.allowSoftware, opts.adapter ?? process.env[ADAPTER_ENV]);
   const restore = installNavigatorGpu(chosen.gpu);
   try {
