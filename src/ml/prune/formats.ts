@@ -51,8 +51,12 @@ export interface CurveManifest {
   max_drop?: number;
   /** k = 0..L-1. */
   points: CurvePoint[];
-  /** The chosen model: argmax over k >= 1 on select_on, ties to the larger k (see max_drop). */
-  best: { k: number; kept: number[]; removed: number[] };
+  /**
+   * The chosen model: argmax over k >= 1 on select_on, ties to the larger k; with max_drop, the
+   * largest k >= 1 within max_drop of the unpruned model (src/ml/prune/best-k.ts). `rule` says
+   * which applied; `max-drop-unmet`: no k met max_drop, so the argmax rule chose.
+   */
+  best: { k: number; kept: number[]; removed: number[]; rule: 'argmax' | 'max-drop' | 'max-drop-unmet' };
   /** Engine and backend that ran the evaluations. */
   engine: string;
 }
