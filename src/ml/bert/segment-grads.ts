@@ -11,7 +11,7 @@ import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
 import { embeddingStage, headStage, layerStage, layersStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
 import { EMBEDDING_NAMES, HEAD_NAMES, LAYER_SUFFIXES, layerParamName } from './names.js';
-import { crossEntropyOf } from './loss.js';
+import { crossEntropyLoss, type BatchLoss } from './loss.js';
 
 export interface SegmentGrads {
   loss: number;
@@ -24,7 +24,7 @@ function vjp(f: (...args: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[], dy: tf.T
   return tf.grads(f)(args, dy);
 }
 
-export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0): SegmentGrads {
+export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0, lossFn: BatchLoss = crossEntropyLoss): SegmentGrads {
   const layers = model.resolveLayers(opts.layers);
   const top = Math.max(0, Math.min(Math.floor(taped), layers.length));
   const bottom = layers.slice(0, layers.length - top);
@@ -67,7 +67,7 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
         }
         const logits = headStage(ctx, h);
         fwd.logits = tf.keep(logits);
-        return crossEntropyOf(logits, labels);
+        return lossFn(logits, labels, batch);
       })([last, ...tapedParams]);
       loss = value.dataSync()[0]!;
       tapedNames.forEach((n, i) => grads.set(n, tf.keep(g[i + 1]!)));
