@@ -4,6 +4,7 @@
  * chosen by best-k.ts. Scoring goes through a SetScorer (memoized, prefix-reusing in practice),
  * so this file is only the bookkeeping of the curve format.
  */
+import { InputError } from '../../artifacts/errors.js';
 import { chooseBest } from './best-k.js';
 import { CURVE_FORMAT, type CurveKind, type CurveManifest, type CurvePoint, type SplitScore } from './formats.js';
 
@@ -22,7 +23,7 @@ export interface CurveStep {
   kept: number[];
 }
 
-export class CurveInputError extends Error {
+export class CurveInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'CurveInputError';

@@ -9,6 +9,7 @@
  * single-layer ablation's, and each step's candidates share prefixes, so through the memo and
  * a prefix-reusing evaluator much of it is already computed.
  */
+import { CurveInputError } from './curve.js';
 
 export interface GreedyStep {
   /** Kept layers before this step (ascending). */
@@ -25,7 +26,7 @@ export interface GreedyResult {
 
 /** `accuracy(sets)`: validation accuracy of each kept set (ascending layer lists), in order. */
 export async function greedyOrder(layers: readonly number[], accuracy: (sets: number[][]) => Promise<number[]>): Promise<GreedyResult> {
-  if (layers.length < 2) throw new Error(`greedy pruning needs at least 2 layers, the model has ${layers.length}`);
+  if (layers.length < 2) throw new CurveInputError(`greedy pruning needs at least 2 layers, the model has ${layers.length}`);
   let kept = [...layers].sort((a, b) => a - b);
   const order: number[] = [];
   const steps: GreedyStep[] = [];

@@ -3,6 +3,7 @@
  * again on the current, pruned model (signals recaptured, fusion refitted: recipe.ts), and its
  * first layer is removed. This file is the loop; `rank` does one step's scoring.
  */
+import { CurveInputError } from './curve.js';
 
 export interface IterativeStep {
   /** Kept layers when the order was computed (ascending). */
@@ -22,7 +23,7 @@ export interface IterativeResult {
  * until one layer is left, which ends the order.
  */
 export async function iterativeOrder(layers: readonly number[], rank: (kept: number[]) => Promise<number[]>): Promise<IterativeResult> {
-  if (layers.length < 2) throw new Error(`iterative pruning needs at least 2 layers, the model has ${layers.length}`);
+  if (layers.length < 2) throw new CurveInputError(`iterative pruning needs at least 2 layers, the model has ${layers.length}`);
   let kept = [...layers].sort((a, b) => a - b);
   const order: number[] = [];
   const steps: IterativeStep[] = [];

@@ -10,10 +10,10 @@
  */
 import { buildRows, fuseLearned, fuseRankMean, fuseWeighted, type FusionResult, type SignalColumn } from '../fusion/index.js';
 import type { CapturedStats } from '../signals/captured.js';
-import type { CaptureGroup } from '../signals/capture.js';
 import { SIGNAL_NEEDS, signalScores, type SignalParams, type WeightSource } from '../signals/compute.js';
 import { orient } from '../signals/orient.js';
-import { SIGNAL_DIRECTIONS, SIGNAL_NAMES, type Direction, type SignalName } from '../signals/types.js';
+import { SIGNAL_DIRECTIONS, SIGNAL_NAMES, type CaptureGroup, type Direction, type SignalName } from '../signals/types.js';
+import { InputError } from '../../artifacts/errors.js';
 
 export type FusionMethod = 'linear-regression' | 'random-forest' | 'weighted-sum' | 'rank-mean' | 'none';
 export const FUSION_METHODS: readonly FusionMethod[] = ['linear-regression', 'random-forest', 'weighted-sum', 'rank-mean', 'none'];
@@ -43,7 +43,7 @@ export interface Recipe {
   target: { split: string };
 }
 
-export class RecipeError extends Error {
+export class RecipeError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'RecipeError';

@@ -13,7 +13,7 @@ import { distill, teacherLogits } from '../../../src/ml/distill/index.js';
 import { bertLogits, runSplit } from '../../../src/ml/eval/index.js';
 import { train } from '../../../src/ml/train/index.js';
 import type { EncodedSplit } from '../../../src/ml/types.js';
-import { smallConfig, smallModel } from '../checkpoint-helpers.js';
+import { smallConfig, smallModel } from '../../util/bert-checkpoint.js';
 
 function data(n: number): EncodedSplit {
   let s = 17;

@@ -12,7 +12,7 @@ import { iterativeOrder } from '../../../src/ml/prune/iterative.js';
 import { checkRecipe, parseRecipeSignal, recipeGroups, type Recipe } from '../../../src/ml/prune/recipe.js';
 import { recipeStep } from '../../../src/ml/prune/recipe-step.js';
 import { activationIntensity, captureStats, orient, weightNorm, WEIGHT_MATRIX_SUFFIXES } from '../../../src/ml/signals/index.js';
-import { handBatch, smallModel } from '../checkpoint-helpers.js';
+import { handBatch, smallModel } from '../../util/bert-checkpoint.js';
 
 const recipe = (signals: Recipe['signals'], fusion: Recipe['fusion'] = { method: 'none' }): Recipe => ({
   signals,

@@ -14,7 +14,7 @@ import { bertLogits, runSplit } from '../../../src/ml/eval/index.js';
 import { curveSteps } from '../../../src/ml/prune/curve.js';
 import { PrefixEvaluator } from '../../../src/ml/prune/prefix-evaluator.js';
 import type { EncodedSplit } from '../../../src/ml/types.js';
-import { smallModel } from '../checkpoint-helpers.js';
+import { smallModel } from '../../util/bert-checkpoint.js';
 import { ToyEngine, toySplit } from './toy-engine.js';
 
 function encodedSplit(n: number, seed: number): EncodedSplit {

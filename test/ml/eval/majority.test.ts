@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { majorityBaseline, majorityWarning } from '../../src/ml/eval/index.js';
+import { majorityBaseline, majorityWarning } from '../../../src/ml/eval/index.js';
 
 void test('the majority class comes from the train split and is scored on the other split', () => {
   // Train: class 2 is the majority; validation: class 2 is 30 of 100.
