@@ -17,6 +17,7 @@
  * (the plain reference evaluation, every set from scratch).
  */
 import type { IndexedBatch } from '../data/batches.js';
+import { engineLogits } from '../engine/logits.js';
 import type { LayerEngine } from '../engine/types.js';
 import { NonFiniteLogitsError } from '../eval/runner.js';
 import { PrefixCache } from './prefix-cache.js';
@@ -148,22 +149,11 @@ export class PrefixEvaluator<H> {
   }
 
   /** One kept set alone: the engine's whole-model call when it has one, else stage by stage. */
-  private async fromScratch(batch: IndexedBatch, kept: readonly number[]): Promise<Float32Array> {
+  private fromScratch(batch: IndexedBatch, kept: readonly number[]): Promise<Float32Array> {
     this.counters.embeds++;
     this.counters.layerForwards += kept.length;
     this.counters.heads++;
-    if (this.engine.logits) return this.engine.logits(batch, kept);
-    let h = await this.engine.embed(batch);
-    try {
-      for (const l of kept) {
-        const next = await this.engine.layer(l, h, batch);
-        this.engine.release(h);
-        h = next;
-      }
-      return await this.engine.head(h, batch);
-    } finally {
-      this.engine.release(h);
-    }
+    return Promise.resolve(engineLogits(this.engine, kept)(batch));
   }
 
   /**
