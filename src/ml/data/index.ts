@@ -18,3 +18,4 @@ export {
 } from './manifest.js';
 export { encodeExamples, makeBatches, padBatch, type BatchOptions, type IndexedBatch, type TokenEncoder } from './batches.js';
 export { hashString, mulberry32, permutation, rngFor, shuffleInPlace } from './rng.js';
+export { datasetName } from './name.js';

@@ -6,6 +6,7 @@
  *
  * Layer numbering: original 0-based encoder indices throughout (docs/method.md).
  */
+import { InputError } from '../../artifacts/errors.js';
 
 export const CURVE_FORMAT = 'layerfuse/curve@1';
 export const DISTILLATION_FORMAT = 'layerfuse/distillation@1';
@@ -82,4 +83,17 @@ export interface DistillationManifest {
   /** With `control: true`: the same student trained the same steps on hard labels alone. */
   control: DistilledModelScore | null;
   params: { temperature: number; alpha: number; epochs: number; lr: number; batch_size: number; warmup: number; seed: number };
+}
+
+/** Check that a value is a curve manifest; `what` starts the error (e.g. the input port). */
+export function asCurveManifest(value: unknown, what = 'curve'): CurveManifest {
+  const m = value as Partial<CurveManifest> | null;
+  if (!m || m.format !== CURVE_FORMAT || !Array.isArray(m.points) || !m.best) throw new InputError(`${what}: not a ${CURVE_FORMAT} manifest`);
+  return m as CurveManifest;
+}
+
+export function asDistillationManifest(value: unknown, what = 'distillation'): DistillationManifest {
+  const m = value as Partial<DistillationManifest> | null;
+  if (!m || m.format !== DISTILLATION_FORMAT || !m.teacher || !m.distilled) throw new InputError(`${what}: not a ${DISTILLATION_FORMAT} manifest`);
+  return m as DistillationManifest;
 }

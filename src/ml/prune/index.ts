@@ -1,5 +1,5 @@
 /** Pruning: curves over removal orders, best-k, greedy and iterative orders, prefix reuse. */
-export { CURVE_FORMAT, DISTILLATION_FORMAT, type CurveKind, type CurveManifest, type CurvePoint, type DistillationManifest, type DistilledModelScore, type SplitScore } from './formats.js';
+export { asCurveManifest, asDistillationManifest, CURVE_FORMAT, DISTILLATION_FORMAT, type CurveKind, type CurveManifest, type CurvePoint, type DistillationManifest, type DistilledModelScore, type SplitScore } from './formats.js';
 export { chooseBest, type BestChoice, type BestRule } from './best-k.js';
 export { buildCurve, checkOrder, curveSteps, CurveInputError, type CurveOptions, type CurveSplit, type CurveStep, type SetScorer } from './curve.js';
 export { PrefixCache } from './prefix-cache.js';

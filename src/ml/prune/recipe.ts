@@ -14,9 +14,9 @@ import { SIGNAL_NEEDS, signalScores, type SignalParams, type WeightSource } from
 import { orient } from '../signals/orient.js';
 import { SIGNAL_DIRECTIONS, SIGNAL_NAMES, type CaptureGroup, type Direction, type SignalName } from '../signals/types.js';
 import { InputError } from '../../artifacts/errors.js';
+import type { FusionMethod } from './recipe-types.js';
 
-export type FusionMethod = 'linear-regression' | 'random-forest' | 'weighted-sum' | 'rank-mean' | 'none';
-export const FUSION_METHODS: readonly FusionMethod[] = ['linear-regression', 'random-forest', 'weighted-sum', 'rank-mean', 'none'];
+export { FUSION_METHODS, type FusionMethod } from './recipe-types.js';
 
 export interface RecipeSignal extends SignalParams {
   name: SignalName;
@@ -50,24 +50,22 @@ export class RecipeError extends InputError {
   }
 }
 
-const SIGNAL_KEYS: Record<string, ReadonlySet<string>> = {
-  'task-relevance-mi': new Set(['bins', 'pool']),
-  'flow-relevance-mi': new Set(['bins', 'pool']),
-  'weight-sparsity': new Set(['tau']),
-  'weight-entropy': new Set(['bins']),
-  'activation-inhibition': new Set(['tensor']),
-};
-
-/** A signal entry as YAML gives it: a name, or {name, ...score params}. */
-export function parseRecipeSignal(entry: unknown, at: string): RecipeSignal {
+/**
+ * A signal entry as YAML gives it: a name, or {name, label?, direction?, score params}.
+ * `params(name)` lists the score params that signal takes (the score node's declaration owns
+ * them and their defaults; the caller fills the defaults).
+ */
+export function parseRecipeSignal(entry: unknown, at: string, params: (name: SignalName) => readonly string[]): RecipeSignal {
   const obj = typeof entry === 'string' ? { name: entry } : (entry as Record<string, unknown> | null);
   if (!obj || typeof obj !== 'object' || typeof obj.name !== 'string') throw new RecipeError(`${at}: a signal is a name or {name: ..., params}`);
   const name = obj.name;
   if (!(SIGNAL_NAMES as readonly string[]).includes(name)) throw new RecipeError(`${at}: unknown signal '${name}' (one of ${SIGNAL_NAMES.join(', ')})`);
-  const allowed = SIGNAL_KEYS[name] ?? new Set<string>();
+  const allowed = new Set(['name', 'label', 'direction', ...params(name as SignalName)]);
   for (const k of Object.keys(obj)) {
-    if (k === 'name' || k === 'label' || k === 'direction') continue;
-    if (!allowed.has(k)) throw new RecipeError(`${at}: ${name} has no parameter '${k}'${allowed.size ? ` (it takes ${[...allowed].join(', ')})` : ''}`);
+    if (!allowed.has(k)) {
+      const own = params(name as SignalName).filter((x) => x !== 'direction');
+      throw new RecipeError(`${at}: ${name} has no parameter '${k}'${own.length ? ` (it takes ${own.join(', ')})` : ''}`);
+    }
   }
   return obj as unknown as RecipeSignal;
 }

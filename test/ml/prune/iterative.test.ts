@@ -75,9 +75,11 @@ void test('each iterative step captures the pruned model, and learned fusions me
 });
 
 void test('recipes are checked before any step runs', () => {
-  assert.throws(() => parseRecipeSignal('weight-nrom', 'signals[0]'), /unknown signal 'weight-nrom'/);
-  assert.throws(() => parseRecipeSignal({ name: 'weight-norm', bins: 3 }, 'signals[1]'), /signals\[1\]: weight-norm has no parameter 'bins'/);
-  assert.deepEqual(parseRecipeSignal({ name: 'task-relevance-mi', bins: 8, pool: 'cls' }, 'x'), { name: 'task-relevance-mi', bins: 8, pool: 'cls' });
+  const params = (name: string): string[] => (name.endsWith('-mi') ? ['bins', 'pool', 'direction'] : ['direction']);
+  assert.throws(() => parseRecipeSignal('weight-nrom', 'signals[0]', params), /unknown signal 'weight-nrom'/);
+  assert.throws(() => parseRecipeSignal({ name: 'weight-norm', bins: 3 }, 'signals[1]', params), /signals\[1\]: weight-norm has no parameter 'bins'$/);
+  assert.throws(() => parseRecipeSignal({ name: 'task-relevance-mi', tau: 3 }, 'signals[2]', params), /task-relevance-mi has no parameter 'tau' \(it takes bins, pool\)/);
+  assert.deepEqual(parseRecipeSignal({ name: 'task-relevance-mi', bins: 8, pool: 'cls' }, 'x', params), { name: 'task-relevance-mi', bins: 8, pool: 'cls' });
   assert.throws(() => checkRecipe(recipe([{ name: 'weight-norm' }, { name: 'weight-entropy' }])), /method none orders by one signal/);
   assert.throws(() => checkRecipe(recipe([{ name: 'weight-norm' }, { name: 'weight-norm' }], { method: 'rank-mean' })), /'weight-norm' appears twice; give one a `label`/);
   assert.throws(() => checkRecipe(recipe([{ name: 'weight-norm' }, { name: 'weight-entropy' }], { method: 'weighted-sum', weights: { 'weight-norm': 1 } })), /no weight for weight-entropy/);
