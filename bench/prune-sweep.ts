@@ -75,8 +75,10 @@ async function main(): Promise<void> {
 
   // The 15 orders: every signal on one capture, plus the three baselines.
   const calibration = makeBatches(synthetic(64, seq, 4), 16);
-  const stats = captureStats(model, calibration, { eps: 1e-10 });
-  const weights = (l: number): Float32Array[] => WEIGHT_MATRIX_SUFFIXES.map((s) => model.param(layerPrefix(l) + s).dataSync() as Float32Array);
+  const stats = await captureStats(model, calibration, { eps: 1e-10 });
+  const mats = new Map<number, Float32Array[]>();
+  for (const l of model.layers) mats.set(l, await Promise.all(WEIGHT_MATRIX_SUFFIXES.map(async (s) => (await model.param(layerPrefix(l) + s).data()) as Float32Array)));
+  const weights = (l: number): Float32Array[] => mats.get(l)!;
   const layers = [...model.layers];
   const orders: Array<[string, number[]]> = SIGNAL_NAMES.map((name) => [name, orient(signalScores(name, stats, {}, weights), SIGNAL_DIRECTIONS[name], layers).order]);
   orders.push(['random', randomOrder(layers, 42).order], ['top-down', topDown(layers).order], ['bottom-up', bottomUp(layers).order]);

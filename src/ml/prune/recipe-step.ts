@@ -5,6 +5,7 @@
  */
 import type { BertClassifier } from '../bert/model.js';
 import { layerPrefix } from '../bert/names.js';
+import { readBack } from '../read-back.js';
 import { captureStats } from '../signals/capture.js';
 import { WEIGHT_MATRIX_SUFFIXES } from '../signals/weight-signals.js';
 import type { Batch } from '../types.js';
@@ -30,9 +31,12 @@ export async function recipeStep(r: Recipe, kept: readonly number[], inp: Recipe
   const groups = recipeGroups(r.signals);
   const stats =
     groups.length > 0
-      ? captureStats(model, inp.calibration, { eps: r.capture.eps, groups, layers: kept, ...(inp.onCapture ? { onBatch: inp.onCapture } : {}) })
+      ? await captureStats(model, inp.calibration, { eps: r.capture.eps, groups, layers: kept, ...(inp.onCapture ? { onBatch: inp.onCapture } : {}) })
       : weightOnlyStats(kept, c.hiddenSize, c.intermediateSize, c.numHeads);
-  const weights = (l: number): Float32Array[] => WEIGHT_MATRIX_SUFFIXES.map((s) => model.param(layerPrefix(l) + s).dataSync() as Float32Array);
+  // Weights read back once per step (asynchronously: WebGPU has no synchronous read).
+  const mats = new Map<number, Float32Array[]>();
+  for (const l of kept) mats.set(l, await Promise.all(WEIGHT_MATRIX_SUFFIXES.map(async (s) => (await readBack(model.param(layerPrefix(l) + s))) as Float32Array)));
+  const weights = (l: number): Float32Array[] => mats.get(l) ?? [];
   let drops: number[] | undefined;
   if (recipeNeedsTarget(r)) {
     const sets = [[...kept], ...kept.map((l) => kept.filter((x) => x !== l))];

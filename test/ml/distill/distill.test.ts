@@ -34,8 +34,8 @@ function data(n: number): EncodedSplit {
 }
 
 /** A student: the teacher's kept layer 3 copied (initialised from its kept weights). */
-function studentOf(teacher: BertClassifier): BertClassifier {
-  return BertClassifier.fromHF(smallConfig({ numLayers: 4 }), teacher.toHF({ layers: [3] }), { layers: [3] });
+async function studentOf(teacher: BertClassifier): Promise<BertClassifier> {
+  return BertClassifier.fromHF(smallConfig({ numLayers: 4 }), await teacher.toHF({ layers: [3] }), { layers: [3] });
 }
 
 /** Mean KL(teacher || student) at T = 1 over the split. */
@@ -68,7 +68,7 @@ void test('distillation moves the student toward the teacher; alpha 0 is hard-la
 
   const batches = (e: number) => makeBatches(enc, 8, { shuffleSeed: 7 + e, sortByLength: true });
   const opts = { epochs: 3, lr: 3e-3, weightDecay: 0.01, warmup: 0.1, clip: 1, seed: 5, dropout: 0.1 };
-  const student = studentOf(teacher);
+  const student = await studentOf(teacher);
   const kl0 = await klTo(zt, student, enc);
   assert.ok(kl0 > 0.05, `the pruned student starts away from the teacher (KL ${kl0})`);
   const d = await distill(student, batches, zt, { ...opts, temperature: 2, alpha: 0.9 });
@@ -76,8 +76,8 @@ void test('distillation moves the student toward the teacher; alpha 0 is hard-la
   assert.ok(kl1 < kl0 * 0.7, `KL to the teacher ${kl0.toFixed(4)} -> ${kl1.toFixed(4)}`);
   assert.equal(d.steps, 36);
 
-  const control = studentOf(teacher);
-  const hard = studentOf(teacher);
+  const control = await studentOf(teacher);
+  const hard = await studentOf(teacher);
   const c = await distill(control, batches, zt, { ...opts, temperature: 2, alpha: 0 });
   const h = await train(hard, batches, opts);
   assert.deepEqual(c.losses, h.losses, 'the control is plain training, bitwise');

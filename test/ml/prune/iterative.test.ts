@@ -56,7 +56,7 @@ void test('each iterative step captures the pruned model, and learned fusions me
   const kept = [0, 2, 3];
   const asked: number[][][] = [];
   const step = await recipeStep(recipe([{ name: 'activation-intensity' }]), kept, { model, calibration: [batch], accuracy: () => Promise.resolve([]) });
-  const direct = captureStats(model, [batch], { eps: 1e-10, groups: ['hidden'], layers: kept });
+  const direct = await captureStats(model, [batch], { eps: 1e-10, groups: ['hidden'], layers: kept });
   assert.deepEqual(step.order, orient(activationIntensity(direct), 'low', kept).order);
   const learned = await recipeStep(recipe([{ name: 'weight-norm' }, { name: 'activation-intensity' }], { method: 'linear-regression' }), kept, {
     model,
