@@ -25,7 +25,9 @@ import { makeBatches } from '../src/ml/data/batches.js';
 import { CountingEngine } from '../src/ml/engine/counting.js';
 import { TfjsLayerEngine } from '../src/ml/engine/tfjs-engine.js';
 import { buildCurve, MemoScorer, PrefixEvaluator, type CurveSplit, type ScoreMemo, type StoredScore } from '../src/ml/prune/index.js';
-import { bottomUp, captureStats, orient, randomOrder, SIGNAL_DIRECTIONS, SIGNAL_NAMES, signalScores, topDown, WEIGHT_MATRIX_SUFFIXES } from '../src/ml/signals/index.js';
+import { bottomUp, captureStats, orient, randomOrder, SIGNAL_DIRECTIONS, SIGNAL_NAMES, signalScores, topDown, WEIGHT_MATRIX_SUFFIXES, type SignalParams } from '../src/ml/signals/index.js';
+import { withDefaults } from '../src/nodes/family.js';
+import { signalNodes } from '../src/nodes/score.js';
 import { train } from '../src/ml/train/index.js';
 import type { EncodedSplit } from '../src/ml/types.js';
 
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
   for (const l of model.layers) mats.set(l, await Promise.all(WEIGHT_MATRIX_SUFFIXES.map(async (s) => (await model.param(layerPrefix(l) + s).data()) as Float32Array)));
   const weights = (l: number): Float32Array[] => mats.get(l)!;
   const layers = [...model.layers];
-  const orders: Array<[string, number[]]> = SIGNAL_NAMES.map((name) => [name, orient(signalScores(name, stats, {}, weights), SIGNAL_DIRECTIONS[name], layers).order]);
+  // Each signal with its score node's defaults (METHOD.md's values).
+  const params = (name: string): SignalParams => withDefaults(signalNodes.find((d) => d.type === `score/${name}`)!, {}) as SignalParams;
+  const orders: Array<[string, number[]]> = SIGNAL_NAMES.map((name) => [name, orient(signalScores(name, stats, params(name), weights), SIGNAL_DIRECTIONS[name], layers).order]);
   orders.push(['random', randomOrder(layers, 42).order], ['top-down', topDown(layers).order], ['bottom-up', bottomUp(layers).order]);
   const naive = orders.length * Array.from({ length: LAYERS }, (_, k) => LAYERS - k).reduce((x, y) => x + y) * 2;
   const distinct = new Set(orders.map(([, o]) => o.join()));
