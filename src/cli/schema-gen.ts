@@ -122,6 +122,10 @@ const nodeBase: JsonSchema = {
       description: "Resource slots taken from pools while running (e.g. `gpu: 1`); overrides the type's defaults.",
       additionalProperties: { type: ['integer', 'string'], minimum: 0 },
     },
+    optional: {
+      type: 'boolean',
+      description: 'true: the foreach or matrix may produce no node (an empty list from params); `${id.*}` of it is then an empty list. Default false: an expansion that produces no node is an error.',
+    },
     cache: { type: 'boolean', description: 'false: always run (dependents are still keyed on its output digests). Default true.' },
     description: { type: 'string', description: 'Free text for people.' },
   },
