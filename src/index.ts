@@ -3,17 +3,17 @@
  * against a cache, and read results back. The `layerfuse` CLI is a thin shell over this.
  *
  *   import { loadPipeline, formatDiagnostics, FsCache, runPipeline, cachedResult } from 'layerfuse';
+ *   // validated, expanded, resolved and statically checked (nothing runs):
  *   const { graph, diagnostics, sources } = await loadPipeline('pipelines/hello.yaml', { sets: ['seed=7'] });
  *   if (!graph) throw new Error(formatDiagnostics(diagnostics, sources));
  *   const cache = new FsCache('cache');
  *   const summary = await runPipeline(graph, { cache });
  *   const result = await cachedResult(graph, 'report', cache); // outputs by port, run records
  */
+export { loadPipeline, loadPipelineText, type CheckedLoadOptions } from './load-pipeline.js';
 export {
   formatDiagnostic,
   formatDiagnostics,
-  loadPipeline,
-  loadPipelineText,
   toDot,
   toMermaid,
   type Diagnostic,

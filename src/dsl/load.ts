@@ -158,6 +158,7 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
       resources: p.resources,
       cache: p.cache,
       location: p.inst.loc,
+      sites: p.sites,
     });
   }
 

@@ -5,7 +5,7 @@
  * references); then, once every instance's type is known, resolves references to node ids and
  * ports and checks port types.
  */
-import type { Document, Node } from 'yaml';
+import { isMap, isSeq, type Document, type Node } from 'yaml';
 import { describeValue, translateAjvErrors } from './ajv-errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -14,7 +14,7 @@ import { classify, containsNodeRef, NodeRef } from './references.js';
 import type { NodeTypeInfo, PortInfo, SchemaStore } from './schema-store.js';
 import type { SourceFile } from './source.js';
 import type { Substituter } from './substitute.js';
-import type { InputRef, Location } from './types.js';
+import type { InputRef, Location, NodeSites } from './types.js';
 import { deref, locate, mapPairs, seqItems } from './yaml-nav.js';
 
 export interface Prepared {
@@ -26,6 +26,7 @@ export interface Prepared {
   needs: NodeRef[];
   resources: Record<string, number>;
   cache: boolean;
+  sites: NodeSites;
   /** Something failed; the node is reported and never reaches the graph. */
   broken: boolean;
 }
@@ -99,7 +100,7 @@ export class Resolver {
   prepare(inst: Instance): Prepared {
     const before = this.sub.errors;
     const f = inst.group.fields;
-    const p: Prepared = { inst, params: {}, inputs: new Map(), needs: [], resources: {}, cache: true, broken: false };
+    const p: Prepared = { inst, params: {}, inputs: new Map(), needs: [], resources: {}, cache: true, sites: { with: inst.loc, params: {}, inputs: {} }, broken: false };
     this.prepared.set(inst.id, p);
     const fail = (make: NodeMessage, loc: Location): void => this.nodeError(p, make, loc);
 
@@ -135,8 +136,11 @@ export class Resolver {
     /** Params whose value failed substitution (reported): not also "missing" or mistyped. */
     const failed = new Set<string>();
     const withPairs = mapPairs(this.doc, withNode);
+    if (withPair) p.sites.with = this.src.node(withPair.key);
     for (const [key, pair] of withPairs) {
       const valueNode = deref(this.doc, pair.value);
+      if (key in type.inputs) p.sites.inputs[key] = this.src.node(valueNode ?? pair.key);
+      else if (key in paramProps) this.recordSites(p.sites.params, key, valueNode ?? pair.key);
       if (key in type.inputs) {
         const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
@@ -183,6 +187,14 @@ export class Resolver {
       }
     }
     p.params = params;
+  }
+
+  /** The location of a param value and of everything below it, by dotted path. */
+  private recordSites(into: Record<string, Location>, path: string, n: Node | null | undefined, depth = 0): void {
+    into[path] = this.src.node(n);
+    if (depth > 8) return;
+    if (isMap(n)) for (const [k, pair] of mapPairs(this.doc, n)) this.recordSites(into, `${path}.${k}`, deref(this.doc, pair.value) ?? pair.key, depth + 1);
+    else if (isSeq(n)) seqItems(this.doc, n).forEach((item, i) => this.recordSites(into, `${path}.${i}`, deref(this.doc, item), depth + 1));
   }
 
   private readInput(p: Prepared, key: string, port: PortInfo, v: unknown, loc: Location, fail: (m: NodeMessage, l: Location) => void): void {

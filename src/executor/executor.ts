@@ -321,7 +321,7 @@ class PipelineRun {
         getBytes: (ref) => this.cache.getBytes(ref.$blob),
         blobPath: (ref) => this.cache.blobPath(ref.$blob),
         writeFiles: async (files, baseDir) => {
-          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d));
+          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d), { root: this.graph.dir, who: `node ${node.id}: restoring its outputs` });
         },
       };
       const manifests: Record<string, unknown> = {};

@@ -6,6 +6,8 @@
  */
 export { runPipeline, type NodeResult, type RunOptions, type RunSummary } from './executor.js';
 export { runNode, type RunNodeOptions } from './run-node.js';
+export { checkGraph, siteOf } from './static-check.js';
+export type { NodeTypeLookup } from './components.js';
 export { planPipeline, type PlanEntry, type PlanOptions } from './planner.js';
 export { cachedResult, jsonBlobs, parseJsonOrLines, readJsonBlob, type CachedResult } from './results.js';
 export { CorruptObjectError, PlanError } from './errors.js';

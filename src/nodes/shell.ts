@@ -4,8 +4,9 @@
  * cache as a FilesManifest and restored to their paths on a cache hit, so a dependent shell
  * node always finds them. This makes layerfuse a general pipeline tool before any ML node.
  */
-import type { NodeDecl } from '../artifacts/node-type.js';
+import type { CheckContext, NodeDecl } from '../artifacts/node-type.js';
 import type { FilesManifest } from '../artifacts/types.js';
+import { confinedRelative, linkEscape } from '../confined-path.js';
 import { family } from './family.js';
 
 export interface ShellParams {
@@ -60,6 +61,53 @@ export const shellNode: NodeDecl<ShellParams> = {
   },
   inputFiles: (p) => p.inputs,
   restore: (ctx, _p, outputs) => ctx.writeFiles(outputs.files as FilesManifest, ctx.pipelineDir),
+  check: checkPaths,
 };
+
+/** The literal folders in front of a glob's first wildcard (`data/*.csv` -> `data`). */
+function literalPrefix(pattern: string): string {
+  const parts = pattern.split('/');
+  const i = parts.findIndex((p) => /[*?]/.test(p));
+  return (i === -1 ? parts : parts.slice(0, i)).join('/');
+}
+
+/**
+ * Every path the node writes, deletes, reads or runs in stays inside the pipeline folder: a
+ * declared output is deleted before the command runs, so `..` or `.` there would delete the
+ * user's files. Lexically (after normalisation) and on disk (no link out of the folder on the way).
+ */
+async function checkPaths(ctx: CheckContext<ShellParams>): Promise<void> {
+  const p = ctx.params;
+  /** The paths of `list` that are inside, by index; the others are reported. */
+  const check = async (list: readonly string[] | undefined, what: string, at: string, glob = false): Promise<Map<number, string>> => {
+    const ok = new Map<number, string>();
+    for (const [i, path] of (list ?? []).entries()) {
+      const c = confinedRelative(path);
+      if ('why' in c) {
+        ctx.error(`${what} '${path}' ${c.why}; ${what}s must stay inside the pipeline folder`, `${at}.${i}`);
+        continue;
+      }
+      const escape = await linkEscape(ctx.pipelineDir, glob ? literalPrefix(c.rel) : c.rel);
+      if (escape) ctx.error(`${what} '${path}' leaves the pipeline folder: ${escape}`, `${at}.${i}`);
+      else ok.set(i, c.rel);
+    }
+    return ok;
+  };
+  const outputs = [...(await check(p.outputs, 'output', 'outputs')).values()];
+  await check(p.inputs, 'input', 'inputs', true);
+  for (const [i, rel] of await check(p.publish, 'published path', 'publish')) {
+    if (!outputs.some((o) => rel === o || rel.startsWith(`${o}/`) || o.startsWith(`${rel}/`))) {
+      ctx.error(`published path '${p.publish?.[i] ?? rel}' is not among its declared outputs (${p.outputs.join(', ') || 'none'})`, `publish.${i}`);
+    }
+  }
+  if (p.cwd !== undefined) {
+    const c = confinedRelative(p.cwd, { allowRoot: true });
+    if ('why' in c) ctx.error(`cwd '${p.cwd}' ${c.why}; the command runs inside the pipeline folder`, 'cwd');
+    else {
+      const escape = await linkEscape(ctx.pipelineDir, c.rel);
+      if (escape) ctx.error(`cwd '${p.cwd}' leaves the pipeline folder: ${escape}`, 'cwd');
+    }
+  }
+}
 
 export const shellNodes = family([shellNode], () => import('./run/shell.js'));

@@ -1,11 +1,12 @@
 /** The `shell` node's run: the command, its declared outputs stored, the published subset. */
 import { execa } from 'execa';
 import { constants as osConstants } from 'node:os';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
+import { confinedRelative, linkEscape, removeConfined } from '../../confined-path.js';
 import { terminateGroup } from '../../process-group.js';
 import { implement } from '../family.js';
 import { shellNode, type ShellParams } from '../shell.js';
@@ -37,9 +38,16 @@ function describeExit(code: number | undefined, signal: string | undefined): str
 }
 const KILL_GRACE_MS = 2000;
 
-function normalizeRel(nodeId: string, path: string, what: string): string {
-  if (isAbsolute(path)) throw new NodeError(`node ${nodeId}: ${what} '${path}' must be relative to the pipeline's directory`);
-  return posix.normalize(path.replace(/\\/g, '/'));
+/**
+ * A path param inside the pipeline folder, normalised. `validate` refuses the others already;
+ * this guards the run itself (a graph built in code, a link created since validation).
+ */
+async function confined(ctx: NodeContext, path: string, what: string, allowRoot = false): Promise<string> {
+  const c = confinedRelative(path, { allowRoot });
+  if ('why' in c) throw new NodeError(`node ${ctx.nodeId}: ${what} '${path}' ${c.why}`);
+  const escape = await linkEscape(ctx.pipelineDir, c.rel);
+  if (escape) throw new NodeError(`node ${ctx.nodeId}: ${what} '${path}' leaves the pipeline folder: ${escape}`);
+  return c.rel;
 }
 
 async function listFiles(dir: string, rel: string, out: string[]): Promise<void> {
@@ -51,7 +59,7 @@ async function listFiles(dir: string, rel: string, out: string[]): Promise<void>
 }
 
 async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
-  const cwd = resolve(ctx.pipelineDir, p.cwd ?? '.');
+  const cwd = resolve(ctx.pipelineDir, await confined(ctx, p.cwd ?? '.', 'cwd', true));
   ctx.log(`$ ${p.run}`);
   // Own process group, so stopping the node stops everything the command started.
   const child = execa(wrapped(process.pid), {
@@ -93,7 +101,9 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
 function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish: readonly string[]): Record<string, BlobRef> {
   const out: Record<string, BlobRef> = {};
   for (const entry of publish) {
-    const rel = normalizeRel(nodeId, entry, 'published path').replace(/\/$/, '');
+    const c = confinedRelative(entry);
+    if ('why' in c) throw new NodeError(`node ${nodeId}: published path '${entry}' ${c.why}`);
+    const rel = c.rel;
     const matched = Object.keys(files).filter((f) => f === rel || f.startsWith(`${rel}/`));
     if (matched.length === 0) throw new NodeError(`node ${nodeId}: publish '${entry}' is not among its declared outputs (${Object.keys(files).join(', ') || 'none'})`);
     for (const f of matched) out[f] = files[f]!;
@@ -103,12 +113,17 @@ function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish:
 
 export default [
   implement(shellNode, async (ctx, p) => {
-    const outputs = p.outputs.map((o) => normalizeRel(ctx.nodeId, o, 'output'));
-    // A stale output from an earlier run must not pass for this run's result.
-    for (const rel of outputs) await rm(resolve(ctx.pipelineDir, rel), { recursive: true, force: true });
+    const outputs: string[] = [];
+    for (const o of p.outputs) outputs.push(await confined(ctx, o, 'output'));
+    // A stale output from an earlier run must not pass for this run's result. Never the
+    // pipeline folder itself, nothing above it, nothing through a link out of it.
+    for (const rel of outputs) await removeConfined(ctx.pipelineDir, rel, `node ${ctx.nodeId}`);
     await runCommand(ctx, p);
     const files: Record<string, BlobRef> = {};
     for (const rel of outputs) {
+      // The command may have made an output a link out of the folder: storing what it points at
+      // would later restore through it.
+      await confined(ctx, rel, 'output');
       const abs = resolve(ctx.pipelineDir, rel);
       let st;
       try {
