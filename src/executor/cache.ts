@@ -50,6 +50,11 @@ export interface CacheHit {
 
 export interface Lock {
   release(): Promise<void>;
+  /**
+   * Another process works for this holder (a worker subprocess, a command a node started): the
+   * lock stays held while it lives, even if this process dies, so nothing runs the key twice.
+   */
+  addHolder(pid: number): Promise<void>;
 }
 
 export interface BlobStore {

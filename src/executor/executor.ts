@@ -378,6 +378,9 @@ class PipelineRun {
         const onProgress = (progress: { done: number; total: number; message?: string }): void =>
           this.logger.onEvent({ kind: 'progress', node: id, progress });
         const onLog = (line: string): void => this.logger.onEvent({ kind: 'log', node: id, line });
+        // The worker and whatever the node starts hold the key with us: if this process is
+        // killed outright, another run waits for them instead of running the node beside them.
+        const onSpawn = (pid: number): void => void lock.addHolder(pid);
         let record;
         try {
           if (worker) {
@@ -390,9 +393,10 @@ class PipelineRun {
               env,
               onProgress,
               onLog,
+              onSpawn,
             });
           } else {
-            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog });
+            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn });
           }
         } catch (e) {
           if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });

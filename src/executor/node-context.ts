@@ -20,6 +20,8 @@ export interface ContextOptions {
   logFile: string;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** A process the node started (see NodeContext.spawned). */
+  onSpawned?: (pid: number) => void;
 }
 
 /** In-flight memo computations per cache, so concurrent callers in one process compute once. */
@@ -37,6 +39,7 @@ export class ExecContext implements NodeContext {
   private readonly cache: Cache;
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
+  private readonly onSpawned: ((pid: number) => void) | undefined;
 
   constructor(o: ContextOptions) {
     this.nodeId = o.nodeId;
@@ -48,6 +51,7 @@ export class ExecContext implements NodeContext {
     this.logFile = o.logFile;
     this.onProgress = o.onProgress;
     this.onLog = o.onLog;
+    this.onSpawned = o.onSpawned;
     mkdirSync(dirname(o.logFile), { recursive: true });
   }
 
@@ -55,6 +59,10 @@ export class ExecContext implements NodeContext {
     // Synchronous append: a line logged just before a crash is still in the file.
     appendFileSync(this.logFile, message.endsWith('\n') ? message : message + '\n');
     this.onLog?.(message);
+  }
+
+  spawned(pid: number): void {
+    this.onSpawned?.(pid);
   }
 
   progress(p: Progress): void {

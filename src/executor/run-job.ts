@@ -24,6 +24,7 @@ export interface RunJobOptions {
   worker: boolean;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onSpawned?: (pid: number) => void;
 }
 
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
@@ -42,6 +43,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     logFile: job.logFile,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
+    ...(o.onSpawned ? { onSpawned: o.onSpawned } : {}),
   });
   const startedAt = new Date();
   try {

@@ -7,7 +7,7 @@ import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
 import { confinedRelative, linkEscape, removeConfined } from '../../confined-path.js';
-import { terminateGroup } from '../../process-group.js';
+import { SH_ALIVE_FN, terminateGroup } from '../../process-group.js';
 import { implement } from '../family.js';
 import { shellNode, type ShellParams } from '../shell.js';
 
@@ -23,7 +23,7 @@ const TAIL_LINES = 10;
  * the watchdog.
  */
 function wrapped(ownerPid: number): string {
-  const watchdog = `(while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; kill -TERM 0) </dev/null >/dev/null 2>&1 &`;
+  const watchdog = `(${SH_ALIVE_FN}; while lf_alive ${ownerPid}; do sleep 1; done; kill -TERM 0) </dev/null >/dev/null 2>&1 &`;
   return `${watchdog} lf_watchdog=$!; trap 'kill $lf_watchdog 2>/dev/null' EXIT; eval "$LAYERFUSE_RUN"`;
 }
 
@@ -71,6 +71,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
     stdin: 'ignore',
     buffer: false,
   });
+  if (child.pid !== undefined) ctx.spawned?.(child.pid);
   const tail: string[] = [];
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString();
