@@ -275,7 +275,7 @@ class PipelineRun {
 
   /** Apply a cache hit if there is one: restore outputs, materialize, mark cached. */
   private async tryHit(node: ResolvedNode, type: NodeType<never>, key: string, components: KeyComponents, started: number): Promise<NodeResult | undefined> {
-    const hit = await this.cache.get(key);
+    const hit = await this.cache.get(key, (message) => this.logger.onEvent({ kind: 'warning', node: node.id, message }));
     if (!hit || !(await hit.apply())) return undefined;
     const outputs = hit.record.outputs;
     try {
@@ -381,6 +381,7 @@ class PipelineRun {
         // The worker and whatever the node starts hold the key with us: if this process is
         // killed outright, another run waits for them instead of running the node beside them.
         const onSpawn = (pid: number): void => void lock.addHolder(pid);
+        const onWarning = (message: string): void => this.logger.onEvent({ kind: 'warning', node: id, message });
         let record;
         try {
           if (worker) {
@@ -394,9 +395,10 @@ class PipelineRun {
               onProgress,
               onLog,
               onSpawn,
+              onWarning,
             });
           } else {
-            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn });
+            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn, onWarning });
           }
         } catch (e) {
           if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });

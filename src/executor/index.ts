@@ -13,6 +13,7 @@ export { cachedResult, jsonBlobs, parseJsonOrLines, readJsonBlob, type CachedRes
 export { CorruptObjectError, PlanError } from './errors.js';
 export type { Cache, CacheHit, IndexRecord, Lock, OutputRecord, RunFacts } from './cache.js';
 export { FsCache, referencedObjects } from './fs-cache.js';
+export { indexRecordProblem, parseIndexRecord, parseMemoEntry, type MemoEntry } from './records.js';
 export { MemoryCache } from './memory-cache.js';
 export { diffComponents, keyOf, KEY_VERSION, type KeyComponents } from './key.js';
 export { lockFilePath, readPipelineLock, type LockedNode, type PipelineLock } from './pipeline-lock.js';

@@ -25,6 +25,7 @@ export interface RunJobOptions {
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
   onSpawned?: (pid: number) => void;
+  onWarning?: (message: string) => void;
 }
 
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
@@ -44,6 +45,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
     ...(o.onSpawned ? { onSpawned: o.onSpawned } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const startedAt = new Date();
   try {

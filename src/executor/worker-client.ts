@@ -23,6 +23,7 @@ export interface WorkerOptions {
   onLog?: (line: string) => void;
   /** The worker process started (its pid), and any process the node started inside it. */
   onSpawn?: (pid: number) => void;
+  onWarning?: (message: string) => void;
 }
 
 /** Grace between SIGTERM and SIGKILL when stopping a worker's process group. */
@@ -75,6 +76,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
       if (m.kind === 'progress') o.onProgress?.(m.progress);
       else if (m.kind === 'log') o.onLog?.(m.line);
       else if (m.kind === 'spawned') o.onSpawn?.(m.pid);
+      else if (m.kind === 'warning') o.onWarning?.(m.message);
       else if (m.kind === 'result') result = { key: m.key };
       else if (m.kind === 'error') failure = { message: m.message, name: m.name };
     }

@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       worker: true,
       onProgress: (progress) => void send({ kind: 'progress', progress }),
       onSpawned: (pid) => void send({ kind: 'spawned', pid }),
+      onWarning: (message) => void send({ kind: 'warning', message }),
     });
     await send({ kind: 'result', key: record.key });
     return 0;

@@ -9,5 +9,6 @@ export type WorkerMessage =
   | { kind: 'log'; line: string }
   /** The node started a process (NodeContext.spawned): the parent adds it to the key's lock holders. */
   | { kind: 'spawned'; pid: number }
+  | { kind: 'warning'; message: string }
   | { kind: 'result'; key: string }
   | { kind: 'error'; message: string; name: string };

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { GC_GRACE_MS, gcCache, lockFilePath, readPipelineLock, referencedObjects, verifyCache, type FsCache, type IndexRecord } from '../../executor/index.js';
+import { GC_GRACE_MS, gcCache, lockFilePath, parseIndexRecord, readPipelineLock, referencedObjects, verifyCache, type FsCache } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, UsageError } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
@@ -42,13 +42,12 @@ async function ls(cache: FsCache): Promise<number> {
   const sizes = new Map<string, number>();
   for (const key of keys) {
     const path = join(cache.dir, 'index', key);
-    let record: IndexRecord;
-    try {
-      record = JSON.parse(await readFile(path, 'utf8')) as IndexRecord;
-    } catch {
-      rows.push({ node: '?', line: `${key.slice(0, 12)}  (unreadable entry)` });
+    const parsed = parseIndexRecord(await readFile(path, 'utf8').catch((e: Error) => `(${e.message})`), key);
+    if (!('ok' in parsed)) {
+      rows.push({ node: '?', line: `${key.slice(0, 12)}  (corrupt entry: ${parsed.problem}; \`cache verify\` lists it, a run replaces it)` });
       continue;
     }
+    const record = parsed.ok;
     let size = 0;
     for (const d of referencedObjects(record)) {
       let s = sizes.get(d);
