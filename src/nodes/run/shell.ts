@@ -76,7 +76,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString();
     ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
-    tail.push(...text.split('\n').filter((l) => l !== ''));
+    for (const l of text.split('\n')) if (l !== '') tail.push(l);
     if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
   };
   child.stdout?.on('data', onData);
@@ -100,7 +100,8 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
 
 /** The declared output files that `publish` names (a file, or everything under a folder). */
 function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish: readonly string[]): Record<string, BlobRef> {
-  const out: Record<string, BlobRef> = {};
+  // Keyed by paths the author chose (`__proto__` is a file name like any other): no prototype.
+  const out = Object.create(null) as Record<string, BlobRef>;
   for (const entry of publish) {
     const c = confinedRelative(entry);
     if ('why' in c) throw new NodeError(`node ${nodeId}: published path '${entry}' ${c.why}`);
@@ -120,7 +121,7 @@ export default [
     // pipeline folder itself, nothing above it, nothing through a link out of it.
     for (const rel of outputs) await removeConfined(ctx.pipelineDir, rel, `node ${ctx.nodeId}`);
     await runCommand(ctx, p);
-    const files: Record<string, BlobRef> = {};
+    const files = Object.create(null) as Record<string, BlobRef>;
     for (const rel of outputs) {
       // The command may have made an output a link out of the folder: storing what it points at
       // would later restore through it.
