@@ -4,7 +4,7 @@
  * of every blob in them that holds JSON or JSON Lines (e.g. predictions).
  */
 import { cachedResult, jsonBlobs, type CachedResult, type FsCache, type IndexRecord } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
+import { openStore } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
 import { loadGraph, requireNode } from '../pipeline-load.js';
@@ -43,7 +43,7 @@ export function run(argv: string[]): Promise<number> {
     const [file, nodeId] = positionals as [string, string];
     const graph = await loadGraph(file, values.set ?? []);
     requireNode(graph, file, nodeId);
-    const cache = await openCache(values['cache-dir'], 'read');
+    const { cache } = await openStore(graph.file, values, 'read');
     const found = await cachedResult(graph, nodeId, cache);
     if (!found) {
       writeErr(`layerfuse show: ${nodeId} has no cached result in ${cache.dir} (run it first)\n`);
