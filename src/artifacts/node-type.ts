@@ -99,6 +99,13 @@ export interface NodeDecl<P = Params> {
   /** False when the node has undeclared inputs or unseeded randomness: it always runs. */
   readonly cacheable?: boolean;
   /**
+   * Inputs this type hands to its run as files (shell: `data`), and the string params where
+   * `${in.NAME}` stands for the path of one of them (shell: `run`). The DSL keeps `${in.NAME}`
+   * verbatim there (so keys never hold a path) and checks NAME against the inputs of `ports`;
+   * anywhere else `${in.…}` is an error.
+   */
+  readonly inputPaths?: { readonly params: readonly string[]; readonly ports: readonly string[] };
+  /**
    * Files outside the cache that a run reads (paths or simple globs relative to the pipeline
    * dir, taken from params): the executor hashes their content into the key, so editing one
    * reruns the node. A missing file is an error naming the node and the path.

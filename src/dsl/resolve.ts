@@ -28,6 +28,8 @@ export interface Prepared {
   resources: Record<string, number>;
   cache: boolean;
   sites: NodeSites;
+  /** Each `${in.NAME}` written in the params that allow it, checked once inputs are resolved. */
+  inputPathUses: Array<{ name: string; raw: string; loc: Location }>;
   /** Something failed; the node is reported and never reaches the graph. */
   broken: boolean;
 }
@@ -118,7 +120,7 @@ export class Resolver {
   prepare(inst: Instance): Prepared {
     const before = this.sub.errors;
     const f = inst.group.fields;
-    const p: Prepared = { inst, params: dict(), inputs: new Map(), needs: [], resources: dict(), cache: true, sites: { with: inst.loc, params: dict(), inputs: dict() }, broken: false };
+    const p: Prepared = { inst, params: dict(), inputs: new Map(), needs: [], resources: dict(), cache: true, sites: { with: inst.loc, params: dict(), inputs: dict() }, inputPathUses: [], broken: false };
     this.prepared.set(inst.id, p);
     const fail = (make: NodeMessage, loc: Location): void => this.nodeError(p, make, loc);
 
@@ -166,7 +168,8 @@ export class Resolver {
         if (this.sub.errors === before) this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
       } else if (hasOwn(paramProps, key)) {
         const before = this.sub.errors;
-        const v = this.sub.value(pair.value, inst.scope);
+        const paths = type['x-input-paths']?.params.includes(key);
+        const v = this.sub.value(pair.value, paths ? { ...inst.scope, inputPaths: p.inputPathUses } : inst.scope);
         if (this.sub.errors !== before) failed.add(key);
         const ref = containsNodeRef(v);
         const odd = nonFinite(v);
@@ -275,6 +278,35 @@ export class Resolver {
     }
   }
 
+  /**
+   * Every `${in.NAME}` must name an input of the ports that are materialized (shell: `data`):
+   * NAME is the producing node's id, or `ID.PORT`.
+   */
+  private checkInputPaths(p: Prepared, type: NodeTypeInfo, inputs: Record<string, InputRef | InputRef[]>): void {
+    if (p.inputPathUses.length === 0) return;
+    const ports = type['x-input-paths']?.ports ?? [];
+    const names = new Set<string>();
+    const byNode = new Map<string, number>();
+    for (const port of ports) {
+      for (const r of [inputs[port] ?? []].flat()) {
+        names.add(`${r.node}.${r.port}`);
+        byNode.set(r.node, (byNode.get(r.node) ?? 0) + 1);
+      }
+    }
+    for (const [node, n] of byNode) if (n === 1) names.add(node);
+    const portList = ports.map((x) => `\`${x}\``).join(', ');
+    for (const use of p.inputPathUses) {
+      if (names.has(use.name)) continue;
+      const elsewhere = Object.entries(inputs).find(([port, r]) => !ports.includes(port) && [r].flat().some((x) => x.node === use.name || `${x.node}.${x.port}` === use.name));
+      let why: string;
+      if (elsewhere) why = `\`${use.name}\` is under \`${elsewhere[0]}\` (ordering only); list it under ${portList} to read its files`;
+      else if ((byNode.get(use.name) ?? 0) > 1) why = `\`${use.name}\` gives several inputs: write \`\${in.${use.name}.PORT}\``;
+      else if (names.size === 0) why = `the node has no inputs under ${portList}; list the node there (\`data: ["\${${use.name}}"]\`)`;
+      else why = `no input \`${use.name}\` under ${portList}${didYouMean(use.name, names)} (its inputs: ${[...names].sort().map((x) => `\`${x}\``).join(', ')})`;
+      this.nodeError(p, (who) => `${who}: \`${use.raw}\`: ${why}`, use.loc);
+    }
+  }
+
   /** All ids and group ids, for "did you mean". */
   private candidates(): string[] {
     return [...new Set([...this.prepared.keys(), ...this.members.keys()])];
@@ -372,6 +404,7 @@ export class Resolver {
       }
       inputs[name] = decl.many ? resolved : resolved[0]!;
     }
+    if (type) this.checkInputPaths(p, type, inputs);
     const needs: string[] = [];
     for (const ref of p.needs) {
       const ts = this.targets(ref);

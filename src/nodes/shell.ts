@@ -24,7 +24,10 @@ export const shellNode: NodeDecl<ShellParams> = {
   version: 2,
   description: 'Run a shell command in the pipeline directory; declared input files join the key, declared outputs are cached and restored.',
   params: {
-    run: { type: 'string', description: 'The command, run by the shell in the pipeline directory (or `cwd`).' },
+    run: {
+      type: 'string',
+      description: 'The command, run by the shell in the pipeline directory (or `cwd`); `${in.ID}` is the path of input ID (under `data`) as files.',
+    },
     inputs: {
       type: 'array',
       items: { type: 'string' },
@@ -53,12 +56,19 @@ export const shellNode: NodeDecl<ShellParams> = {
   required: ['run'],
   inputs: {
     after: { type: 'any', many: true, optional: true, description: 'Nodes to run first; their declared output files are in place before this command runs.' },
-    data: { type: 'any', many: true, optional: true, description: 'Same as `after`, for nodes whose outputs this command reads.' },
+    data: {
+      type: 'any',
+      many: true,
+      optional: true,
+      description:
+        'Nodes whose outputs this command reads: run first, and each output written as files for it, at the path in $LAYERFUSE_IN_<ID> and `${in.ID}` in `run` (ID.PORT when a node gives several; $LAYERFUSE_INPUTS is a JSON index of all).',
+    },
   },
   outputs: {
     files: { type: 'files', description: 'The declared output files, keyed by path relative to the pipeline directory.' },
     results: { type: 'files', publish: true, description: 'The outputs named by `publish`, materialized into results/<pipeline>/<node id>/.' },
   },
+  inputPaths: { params: ['run'], ports: ['data'] },
   inputFiles: (p) => p.inputs,
   restore: (ctx, _p, outputs) => ctx.writeFiles(outputs.files as FilesManifest, ctx.pipelineDir),
   check: checkPaths,

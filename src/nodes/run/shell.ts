@@ -8,6 +8,8 @@ import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
 import { confinedRelative, linkEscape, removeConfined } from '../../confined-path.js';
 import { SH_ALIVE_FN, terminateGroup } from '../../process-group.js';
+import type { NodeInputs } from '../../artifacts/inputs.js';
+import { materializeInputs, withInputPaths } from './shell-inputs.js';
 import { implement } from '../family.js';
 import { shellNode, type ShellParams } from '../shell.js';
 
@@ -58,14 +60,24 @@ async function listFiles(dir: string, rel: string, out: string[]): Promise<void>
   }
 }
 
-async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
+/** The `data` inputs as files (shell-inputs.ts), and the command with their paths filled in. */
+async function prepareInputs(ctx: NodeContext, p: ShellParams, inputs: NodeInputs): Promise<{ command: string; env: Record<string, string> }> {
+  const data = inputs.many('data');
+  if (data.length === 0) return { command: p.run, env: {} };
+  const { byName, env } = await materializeInputs(ctx, data, join(ctx.tmpDir, 'in'));
+  for (const [name, m] of byName) ctx.log(`# input ${name}: ${m.path}`);
+  return { command: withInputPaths(p.run, byName), env };
+}
+
+async function runCommand(ctx: NodeContext, p: ShellParams, inputs: NodeInputs): Promise<void> {
   const cwd = resolve(ctx.pipelineDir, await confined(ctx, p.cwd ?? '.', 'cwd', true));
-  ctx.log(`$ ${p.run}`);
+  const { command, env } = await prepareInputs(ctx, p, inputs);
+  ctx.log(`$ ${command}`);
   // Own process group, so stopping the node stops everything the command started.
   const child = execa(wrapped(process.pid), {
     shell: true,
     cwd,
-    env: { ...p.env, LAYERFUSE_RUN: p.run },
+    env: { ...env, ...p.env, LAYERFUSE_RUN: command },
     detached: true,
     reject: false,
     stdin: 'ignore',
@@ -114,13 +126,13 @@ function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish:
 }
 
 export default [
-  implement(shellNode, async (ctx, p) => {
+  implement(shellNode, async (ctx, p, inputs) => {
     const outputs: string[] = [];
     for (const o of p.outputs) outputs.push(await confined(ctx, o, 'output'));
     // A stale output from an earlier run must not pass for this run's result. Never the
     // pipeline folder itself, nothing above it, nothing through a link out of it.
     for (const rel of outputs) await removeConfined(ctx.pipelineDir, rel, `node ${ctx.nodeId}`);
-    await runCommand(ctx, p);
+    await runCommand(ctx, p, inputs);
     const files = Object.create(null) as Record<string, BlobRef>;
     for (const rel of outputs) {
       // The command may have made an output a link out of the folder: storing what it points at
