@@ -17,6 +17,13 @@ import { shellNode, type ShellParams } from '../shell.js';
 const TAIL_LINES = 10;
 
 /**
+ * A command reports progress by printing `::progress DONE/TOTAL [message]` on a line of its own
+ * (stdout or stderr): it becomes the node's progress (the live bar on a terminal, a progress
+ * line each epoch or 10 s elsewhere). Such lines stay in the log but out of a failure's tail.
+ */
+const PROGRESS_LINE = /^::progress\s+(\d+)\s*\/\s*(\d+)(?:\s+(.*))?$/;
+
+/**
  * The command runs in a shell that first starts a watchdog in the command's process group: it
  * polls this process every second and, once it is gone, stops the group. Without it a command
  * outlives a layerfuse killed with SIGKILL (or by the OOM killer), which cannot stop its
@@ -85,20 +92,33 @@ async function runCommand(ctx: NodeContext, p: ShellParams, inputs: NodeInputs):
   });
   if (child.pid !== undefined) ctx.spawned?.(child.pid);
   const tail: string[] = [];
-  const onData = (chunk: Buffer): void => {
-    const text = chunk.toString();
-    ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
-    for (const l of text.split('\n')) if (l !== '') tail.push(l);
-    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+  const unfinished: Array<() => string> = [];
+  const reader = (): ((chunk: Buffer) => void) => {
+    let partial = ''; // a line not ended yet: complete lines only, for the progress protocol
+    unfinished.push(() => partial);
+    return (chunk) => {
+      const text = chunk.toString();
+      ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        const p = PROGRESS_LINE.exec(l);
+        if (p) ctx.progress({ done: Number(p[1]), total: Number(p[2]), ...(p[3] ? { message: p[3].trim() } : {}) });
+        else if (l !== '') tail.push(l);
+      }
+      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    };
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', reader());
+  child.stderr?.on('data', reader());
   const kill = (): void => {
     terminateGroup(child.pid, KILL_GRACE_MS);
   };
   ctx.signal.addEventListener('abort', kill, { once: true });
   try {
     const r = await child;
+    for (const last of unfinished) if (last() !== '') tail.push(last());
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
     ctx.signal.throwIfAborted();
     if (r.exitCode !== 0) {
       const how = describeExit(r.exitCode, r.signal);
