@@ -25,7 +25,7 @@ export function siteOf(node: ResolvedNode, at: string | undefined): Location {
   return sites.with;
 }
 
-/** Run every node's static check over the graph; the problems found, in graph order. */
+/** Run every node's static check over the graph; the problems found, by position. */
 export async function checkGraph(graph: PipelineGraph, lookup: NodeTypeLookup = getNodeType): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const outputFacts = new Map<string, Record<string, StaticFacts>>();
@@ -54,7 +54,11 @@ export async function checkGraph(graph: PipelineGraph, lookup: NodeTypeLookup = 
     }
     outputFacts.set(node.id, facts);
   }
-  return diagnostics;
+  // In the order the DSL prints its own: by file, then position.
+  return diagnostics.sort((a, b) => {
+    if (a.location.file !== b.location.file) return a.location.file < b.location.file ? -1 : 1;
+    return (a.location.range?.offset ?? -1) - (b.location.range?.offset ?? -1) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  });
 }
 
 function inputFactsOf(

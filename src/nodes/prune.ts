@@ -7,6 +7,7 @@
 import type { NodeDecl } from '../artifacts/node-type.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
 import { family } from './family.js';
+import { factsOf, keptOf, sameLayers } from './static-facts.js';
 
 export interface AblationParams {
   split: SplitName;
@@ -27,6 +28,11 @@ export const ablationNode: NodeDecl<AblationParams> = {
   },
   outputs: { ablation: { type: 'ablation', description: 'accuracy_full, accuracies without each layer, drops.' } },
   worker: true,
+  check: (ctx) => {
+    const kept = keptOf(factsOf(ctx.inputs, 'model'));
+    if (kept && kept.length < 2) ctx.error(`ablation needs a model with at least 2 layers; \`${(ctx.inputs.model as { node: string }).node}\` gives ${kept.length}`, 'model');
+  },
+  facts: (_p, inputs) => ({ ablation: sameLayers(factsOf(inputs, 'model')) }),
 };
 
 export const pruneNodes = family([ablationNode], () => import('./run/prune.js'));
