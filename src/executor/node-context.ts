@@ -38,6 +38,8 @@ export class ExecContext implements NodeContext {
   readonly logFile: string;
   /** Everything passed to record(), merged; goes into the run record. */
   readonly facts: Record<string, unknown> = {};
+  /** Everything passed to warn(), in order; goes into the run record as `facts.warnings`. */
+  readonly warnings: string[] = [];
   private readonly cache: Cache;
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
@@ -77,6 +79,12 @@ export class ExecContext implements NodeContext {
     Object.assign(this.facts, facts);
   }
 
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.log(`warning: ${message}`);
+    this.onWarning?.(message);
+  }
+
   putBytes(bytes: Uint8Array): Promise<BlobRef> {
     return this.cache.putBytes(bytes);
   }
@@ -109,6 +117,8 @@ export class ExecContext implements NodeContext {
   }
 
   memo<T>(key: unknown, compute: () => Promise<T>): Promise<T> {
+    // A corrupt memo entry is told now, not kept in the run record as warn() does: it was
+    // replaced, and a later hit on this node's result has nothing left to warn about.
     return memoize(this.cache, key, compute, this.signal, (message) => {
       this.log(`warning: ${message}`);
       this.onWarning?.(message);

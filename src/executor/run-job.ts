@@ -81,7 +81,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
-          facts: { backend: job.backend, ...ctx.facts },
+          facts: { backend: job.backend, ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),
     };
