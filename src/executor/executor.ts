@@ -287,7 +287,7 @@ class PipelineRun {
 
   /** Apply a cache hit if there is one: restore outputs, materialize, mark cached. */
   private async tryHit(node: ResolvedNode, type: NodeType<never>, key: string, components: KeyComponents, started: number): Promise<NodeResult | undefined> {
-    const hit = await this.cache.get(key);
+    const hit = await this.cache.get(key, (message) => this.warn(node.id, message));
     if (!hit || !(await hit.apply())) return undefined;
     const outputs = hit.record.outputs;
     try {
@@ -335,7 +335,7 @@ class PipelineRun {
         getBytes: (ref) => this.cache.getBytes(ref.$blob),
         blobPath: (ref) => this.cache.blobPath(ref.$blob),
         writeFiles: async (files, baseDir) => {
-          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d));
+          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d), { root: this.graph.dir, who: `node ${node.id}: restoring its outputs` });
         },
       };
       const manifests: Record<string, unknown> = {};
@@ -392,6 +392,9 @@ class PipelineRun {
         const onProgress = (progress: { done: number; total: number; message?: string }): void =>
           this.logger.onEvent({ kind: 'progress', node: id, progress });
         const onLog = (line: string): void => this.logger.onEvent({ kind: 'log', node: id, line });
+        // The worker and whatever the node starts hold the key with us: if this process is
+        // killed outright, another run waits for them instead of running the node beside them.
+        const onSpawn = (pid: number): void => void lock.addHolder(pid);
         const onWarning = (message: string): void => this.warn(id, message);
         let record;
         try {
@@ -409,10 +412,11 @@ class PipelineRun {
               env,
               onProgress,
               onLog,
+              onSpawn,
               onWarning,
             });
           } else {
-            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onWarning });
+            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn, onWarning });
           }
         } catch (e) {
           if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });
