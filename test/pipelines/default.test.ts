@@ -2,10 +2,11 @@
  * The README's main job, end to end through the CLI: pipelines/default.yaml exactly as shipped,
  * shrunk through --set to a few hundred mails and a 3-layer model so that CI runs the whole
  * method (data from npm, tokenizer, training, capture, the twelve signals, baselines, ablation,
- * both fusions, every curve, greedy, distillation with its control) in about a minute. A
+ * both fusions, every curve, greedy, distillation with its control, the export) in about a minute. A
  * break anywhere in the chain fails here; a second run must execute nothing.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,12 @@ void test('pipelines/default.yaml runs end to end at tiny sizes: every curve, gr
   assert.ok(d.control, 'control: true reports the hard-label control');
   assert.deepEqual(d.control.layers, d.student.layers);
   assert.equal(d.teacher.test.accuracy, curves.get('curve.forest')!.points[0]!.test.accuracy, 'the teacher is the unpruned model of the curves');
+
+  // The distilled model, exported for transformers, in the project's results/.
+  const exported = join(dir, 'results', 'default', 'export');
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) assert.ok(existsSync(join(exported, f)), `results/default/export/${f}`);
+  const config = JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8')) as { num_hidden_layers: number };
+  assert.equal(config.num_hidden_layers, d.distilled.layers.length);
 
   // Nothing changed: nothing runs.
   const second = await cli(dir, ['run', ...args]);
