@@ -221,7 +221,7 @@ export class Expander {
           // Its own error explains why it has no nodes; ranging over it would only echo that.
           return undefined;
         }
-        return ids.map((m) => ({ value: new NodeRef(m, false, exact.raw, loc, m), slug: m, loc }));
+        return ids.map((m) => ({ value: new NodeRef(m, false, exact.raw, loc, m, r.port), slug: m, loc }));
       }
       const before = this.sub.errors;
       const v = this.sub.value(el, this.scope0());

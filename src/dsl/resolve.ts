@@ -319,7 +319,8 @@ export class Resolver {
    * problem, or silently when the target is broken (its own error says why).
    */
   private targets(ref: NodeRef): Array<{ node: string; port?: string }> | undefined {
-    if (ref.member !== undefined) return [{ node: ref.member }];
+    const port = ref.port !== undefined ? { port: ref.port } : {};
+    if (ref.member !== undefined) return [{ node: ref.member, ...port }];
     if (ref.glob) {
       const ids = this.members.get(ref.target);
       if (ids === undefined) {
@@ -328,7 +329,7 @@ export class Resolver {
       }
       if (ids.length === 0 && this.emptyGroups.has(ref.target)) return [];
       if (ids.length === 0) return undefined; // its expansion failed and was reported
-      return ids.map((node) => ({ node }));
+      return ids.map((node) => ({ node, ...port }));
     }
     if (this.prepared.has(ref.target)) return [{ node: ref.target }];
     const dot = ref.target.lastIndexOf('.');

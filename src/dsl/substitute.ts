@@ -113,7 +113,7 @@ export class Substituter {
         return clone(it.value);
       }
       case 'node':
-        return new NodeRef(ref.target, ref.glob, tok.raw, loc);
+        return new NodeRef(ref.target, ref.glob, tok.raw, loc, undefined, ref.port);
       case 'input':
         if (!scope.inputPaths) {
           return this.fail(

@@ -288,3 +288,46 @@ nodes:
   const withExtra = await loadText(text, ['extra=[spam]']);
   assert.deepEqual([...withExtra.graph!.nodes.keys()].sort(), ['all', 'file.spam', 'grid.file.spam.1', 'm.file.spam', 'm.mail.lists', 'mail.lists']);
 });
+
+void test('${id.*.port}: a named output of every node of a group, as an input list or as foreach items', async () => {
+  const r = await loadText(`version: 1
+name: t
+nodes:
+  d: {uses: dataset/spam-assassin}
+  m:
+    foreach: [1, 2]
+    uses: model/train
+    with: {data: "\${d}", epochs: "\${item}"}
+  z:
+    foreach: ["\${m.*}"]
+    uses: util/echo
+  all:
+    uses: util/echo
+    with: {after: "\${m.*.metrics}"}
+  each:
+    foreach: ["\${m.*.metrics}"]
+    uses: util/echo
+    with: {after: ["\${item}", "\${z.\${item}}"]}
+`);
+  assert.deepEqual(r.diagnostics, [], JSON.stringify(r.diagnostics));
+  const g = r.graph!;
+  assert.deepEqual(plain(g.nodes.get('all')!.inputs.after), [
+    { node: 'm.1', port: 'metrics' },
+    { node: 'm.2', port: 'metrics' },
+  ]);
+  assert.deepEqual(plain(g.nodes.get('each.m.2')!.inputs.after), [
+    { node: 'm.2', port: 'metrics' },
+    { node: 'z.m.2', port: 'out' },
+  ]);
+  const bad = await loadText(`version: 1
+name: t
+nodes:
+  d: {uses: dataset/spam-assassin}
+  m: {uses: model/train, with: {data: "\${d}", epochs: 1}}
+  x: {uses: util/echo, with: {after: ["\${m.*.nope}"]}}
+  y: {uses: util/echo, with: {after: ["\${m.*.a.b}"]}}
+`);
+  const messages = bad.diagnostics.map((d) => d.message);
+  assert.ok(messages.some((m) => m.includes('nope')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('a glob with a port is `${ID.*.PORT}`')), messages.join('\n'));
+});
