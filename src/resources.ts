@@ -5,7 +5,8 @@
  * formats with it.
  *
  * Memory: a number with an optional unit K, M, G or T (also KB/KiB...; powers of 1024, as
- * Slurm's); a bare number is MiB, as in `--mem`. Stored as whole MiB, rounded up.
+ * Slurm's); a bare number is MiB, as in `--mem`; 0 is Slurm's "all of the node's memory".
+ * Stored as whole MiB, rounded up.
  * Time: `30s`, `90m`, `2h`, `1d`, or a run of them (`1h30m`), or Slurm's own forms: `MM`,
  * `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`; a bare number is minutes, as in
  * `--time`. Stored as whole seconds.
@@ -17,15 +18,13 @@ const MEM_UNITS: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 
 export function parseMemory(value: unknown): { mib: number } | { error: string } {
   const what = 'a size such as 16G, 512M or 2048 (MiB)';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value <= 0) return { error: `must be ${what}, greater than 0` };
+    if (!Number.isFinite(value) || value < 0) return { error: `must be ${what}` };
     return { mib: Math.ceil(value) };
   }
   if (typeof value !== 'string') return { error: `must be ${what}` };
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt])?(?:i?b)?\s*$/i.exec(value);
   if (!m) return { error: `must be ${what}` };
-  const mib = Math.ceil(Number(m[1]) * (MEM_UNITS[(m[2] ?? 'm').toLowerCase()] as number));
-  if (mib <= 0) return { error: `must be ${what}, greater than 0` };
-  return { mib };
+  return { mib: Math.ceil(Number(m[1]) * (MEM_UNITS[(m[2] ?? 'm').toLowerCase()] as number)) };
 }
 
 const TIME_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -74,6 +73,7 @@ export function formatSlurmTime(seconds: number): string {
 /** `--mem` text: whole GiB when exact (easier to read in squeue), else MiB. */
 export function formatSlurmMemory(mib: number): string {
   const m = Math.ceil(mib);
+  if (m === 0) return '0';
   return m % 1024 === 0 ? `${m / 1024}G` : `${m}M`;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatSlurmMemory, formatSlurmTime, parseDuration, parseFactor, parseMemory } from '../src/resources.js';
 
-void test('memory: units are powers of 1024 as in Slurm, a bare number is MiB, rounded up', () => {
+void test('memory: units are powers of 1024 as in Slurm, a bare number is MiB, rounded up, 0 is all', () => {
   assert.deepEqual(parseMemory('16G'), { mib: 16384 });
   assert.deepEqual(parseMemory('16GB'), { mib: 16384 });
   assert.deepEqual(parseMemory('16GiB'), { mib: 16384 });
@@ -12,7 +12,8 @@ void test('memory: units are powers of 1024 as in Slurm, a bare number is MiB, r
   assert.deepEqual(parseMemory('100K'), { mib: 1 });
   assert.deepEqual(parseMemory(2048), { mib: 2048 });
   assert.deepEqual(parseMemory('2048'), { mib: 2048 });
-  for (const bad of ['', 'lots', '16Q', '-1G', '0', 0, -5, true, null, '1 2G']) assert.ok('error' in parseMemory(bad), `rejects ${JSON.stringify(bad)}`);
+  assert.deepEqual(parseMemory(0), { mib: 0 }, "Slurm's --mem=0: all of the node's memory");
+  for (const bad of ['', 'lots', '16Q', '-1G', -5, true, null, '1 2G']) assert.ok('error' in parseMemory(bad), `rejects ${JSON.stringify(bad)}`);
 });
 
 void test('time: human units, Slurm forms, and a bare number of minutes, in seconds', () => {

@@ -157,6 +157,8 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
       needs: linked.needs,
       resources: p.resources,
       cache: p.cache,
+      ...(p.retries !== undefined ? { retries: p.retries } : {}),
+      ...(p.retry !== undefined ? { retry: p.retry } : {}),
       location: p.inst.loc,
     });
   }
@@ -187,8 +189,8 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
 
   const nodes = new Map<string, ResolvedNode>();
   for (const id of topoOrder(resolved.keys(), next)) nodes.set(id, resolved.get(id)!);
-  const name = (data as { name: string }).name;
-  return done({ name, file: abs, dir: dirname(abs), params, nodes });
+  const { name, executor } = data as { name: string; executor?: 'local' | 'slurm' };
+  return done({ name, file: abs, dir: dirname(abs), params, nodes, ...(executor !== undefined ? { executor } : {}) });
 }
 
 /** Read, validate, expand and resolve a pipeline file. Never throws for a bad pipeline. */
