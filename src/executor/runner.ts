@@ -6,7 +6,7 @@
  * runJob against the same cache, so a key means the same result wherever it ran.
  */
 import type { ResolvedNode } from '../dsl/types.js';
-import type { Progress } from '../nodes/types.js';
+import type { Progress } from '../artifacts/index.js';
 import type { IndexRecord } from './cache.js';
 import type { Job } from './job.js';
 
