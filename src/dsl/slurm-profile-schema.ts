@@ -43,10 +43,10 @@ export const SLURM_PROFILE_SCHEMA = {
       description: 'More sbatch options, one per entry, passed as they are (e.g. --constraint=a100, --exclude=node07).',
     },
     setup: { type: 'string', description: 'Shell lines each job runs before layerfuse (module load, environment activation).' },
-    command: {
+    node: {
       type: 'string',
       minLength: 1,
-      description: 'How a job starts layerfuse (shell words), e.g. `layerfuse` or `node /shared/layerfuse/bin/layerfuse.js`. Default: this Node.js and this layerfuse, by absolute path.',
+      description: 'How a job starts Node.js (shell words), e.g. `node` after `setup` loads a module, or /shared/sw/node-20/bin/node. Default: the Node.js running layerfuse here, by absolute path. layerfuse itself must sit on the shared filesystem.',
     },
     retries: { type: 'integer', minimum: 0, description: 'Resubmissions of a failed job, for nodes that do not set `retries`. Default 0.' },
     retry: {

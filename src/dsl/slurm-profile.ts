@@ -38,7 +38,8 @@ export interface SlurmProfile {
   defaults: { cpus?: number; memMib?: number; timeSeconds?: number };
   sbatch: string[];
   setup?: string;
-  command?: string;
+  /** Shell words that start Node.js in a job. */
+  node?: string;
   retries: number;
   retry: RetryGrowth;
 }
@@ -74,7 +75,7 @@ interface RawProfile {
   defaults?: { cpus?: number; mem?: string | number; time?: string | number };
   sbatch?: string[];
   setup?: string;
-  command?: string;
+  node?: string;
   retries?: number;
   retry?: { mem?: string | number; time?: string | number };
 }
@@ -124,7 +125,7 @@ export function parseSlurmProfileText(file: string, text: string): ProfileResult
   if (raw.gres !== undefined) profile.gres = raw.gres;
   if (raw.sbatch !== undefined) profile.sbatch = raw.sbatch;
   if (raw.setup !== undefined) profile.setup = raw.setup;
-  if (raw.command !== undefined) profile.command = raw.command;
+  if (raw.node !== undefined) profile.node = raw.node;
   if (raw.retries !== undefined) profile.retries = raw.retries;
   // `poll` reads like `time`, but a bare number is seconds: nobody polls in minutes.
   const poll = unit(['poll'], typeof raw.poll === 'number' ? `${raw.poll}s` : raw.poll, parseDuration);

@@ -26,6 +26,11 @@ export interface RunRequest {
   stopNew: AbortSignal;
   /** Whether the executor would run this node in a worker subprocess (local runner only). */
   worker: boolean;
+  /**
+   * The work has begun (the node is `running` from then on): at once locally; once the job is
+   * submitted on Slurm, with `detail` saying which (`Slurm job 42`).
+   */
+  onRunning?: (info: { worker?: boolean; detail?: string }) => void;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
   /** Something worth telling that does not fail the node (a resubmission, a lost squeue). */
@@ -37,6 +42,11 @@ export interface NodeRunner {
   readonly name: string;
   /** Retries of a node that sets none. */
   readonly defaultRetries: number;
+  /**
+   * Whether a finished node's output files are already where they belong on this machine (it
+   * ran here); otherwise the executor restores them from the cache, as on a hit.
+   */
+  readonly outputsInPlace: boolean;
   /** Problems that make the run impossible, one per node, found before anything starts. */
   preflight(nodes: readonly ResolvedNode[]): string[];
   /** Makes the index record of `req.job.key` (the caller holds the key's lock), or throws. */

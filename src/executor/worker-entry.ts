@@ -4,6 +4,9 @@
  * The parent holds the key's lock; this process runs the job against the cache (runJob, the
  * same path as in process), writes the index record, and reports progress and the outcome over
  * IPC. SIGTERM or SIGINT stop the node cleanly (its run sees an aborted signal).
+ *
+ * Without an IPC channel (a Slurm batch job runs this same entry on a compute node) the outcome
+ * goes to stdout/stderr instead, which Slurm keeps in the job's output file.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -12,7 +15,7 @@ import { errorMessage } from './errors.js';
 import { FsCache } from './fs-cache.js';
 import { parseJob } from './job.js';
 import { runJob } from './run-job.js';
-import type { WorkerMessage } from './worker-protocol.js';
+import { WORKER_ERROR_PREFIX, type WorkerMessage } from './worker-protocol.js';
 
 /** Resolves once the message is handed to the channel, so disconnecting cannot drop it. */
 function send(m: WorkerMessage): Promise<void> {
@@ -41,9 +44,11 @@ async function main(argv: string[]): Promise<number> {
       onProgress: (progress) => void send({ kind: 'progress', progress }),
     });
     await send({ kind: 'result', key: record.key });
+    if (!process.send) process.stdout.write(`# layerfuse: node ${job.nodeId} done, key ${record.key}\n`);
     return 0;
   } catch (e) {
     await send({ kind: 'error', message: errorMessage(e), name: (e as Error).name });
+    if (!process.send) process.stderr.write(`${WORKER_ERROR_PREFIX}${errorMessage(e)}\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     // An open IPC channel would keep this process alive after main returns.

@@ -28,7 +28,7 @@ defaults: {cpus: 2, mem: 4G, time: 30m}
 sbatch: [--exclude=n1]
 setup: |
   module load nodejs/20
-command: layerfuse
+node: /shared/sw/node-20/bin/node
 retries: 2
 retry: {mem: x2}
 `,
@@ -46,7 +46,7 @@ retry: {mem: x2}
     defaults: { cpus: 2, memMib: 4096, timeSeconds: 1800 },
     sbatch: ['--exclude=n1'],
     setup: 'module load nodejs/20\n',
-    command: 'layerfuse',
+    node: '/shared/sw/node-20/bin/node',
     retries: 2,
     retry: { mem: 2, time: 1 },
   });

@@ -1,9 +1,12 @@
 /**
  * The batch script of one node: its request as #SBATCH lines (so `sbatch job.sh` by hand
- * submits the same job), the profile's setup lines, then `layerfuse run-node JOB.json --locked`
- * against the shared cache. The job file is the node exactly as the coordinator planned it
- * (key, params, input manifests), so a pipeline edited while jobs wait in the queue cannot
- * change what they run; the coordinator holds the key's lock meanwhile, hence `--locked`.
+ * submits the same job), the profile's setup lines, then the executor's worker entry on the job
+ * file, against the shared cache: `node worker-entry.js JOB.json --cache-dir DIR`, what a local
+ * worker subprocess runs. The job file is the node exactly as the coordinator planned it (key,
+ * params, input manifests), so a pipeline edited while jobs wait in the queue cannot change
+ * what they run, and nodes whose inputs are not cached (`cache: false` upstream, `--force`) run
+ * as they do locally. The coordinator holds the key's lock meanwhile, on the login machine,
+ * where a crashed holder can be told from a live one.
  */
 import type { Job } from '../job.js';
 
@@ -16,8 +19,10 @@ export interface ScriptSpec {
   output: string;
   /** Request and profile options (request.ts). */
   options: readonly string[];
-  /** Shell words that start layerfuse on a compute node. */
-  command: string;
+  /** Shell words that start Node.js on a compute node. */
+  node: string;
+  /** The worker entry script (absolute, on the shared filesystem). */
+  entry: string;
   jobFile: string;
   cacheDir: string;
   setup?: string;
@@ -52,10 +57,10 @@ export function jobScript(s: ScriptSpec): string {
     `# layerfuse: node ${job.nodeId} (${job.type}), key ${job.key}, attempt ${s.attempt + 1} of ${s.attempts}`,
     `# pipeline ${s.pipelineFile}; the same node by hand: layerfuse run-node ${shellQuote(s.pipelineFile)} ${job.nodeId} --cache-dir ${shellQuote(s.cacheDir)}`,
     'echo "# layerfuse: Slurm job ${SLURM_JOB_ID} on $(hostname), CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-unset}"',
-    // run-node records these in the node's run record.
+    // The job records these in the node's run record (job.recordEnv).
     `export LAYERFUSE_SLURM_LOG=${logPath}`,
   ];
   if (s.setup !== undefined && s.setup.trim() !== '') lines.push('# profile setup', s.setup.trimEnd());
-  lines.push(`exec ${s.command} run-node ${shellQuote(s.jobFile)} --cache-dir ${shellQuote(s.cacheDir)} --locked`, '');
+  lines.push(`exec ${s.node} ${shellQuote(s.entry)} ${shellQuote(s.jobFile)} --cache-dir ${shellQuote(s.cacheDir)}`, '');
   return lines.join('\n');
 }

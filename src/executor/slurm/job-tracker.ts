@@ -3,13 +3,15 @@
  * controller is shared, and one query per job per poll is what gets users asked to stop); a job
  * squeue shows in a final state, or no longer shows, is then asked about once (scontrol, else
  * sacct) for its exit code and reason. A failing squeue (controller restarting) is reported and
- * retried at the next poll: jobs keep running meanwhile.
+ * retried at the next poll: jobs keep running meanwhile. Only when it has failed for `giveUpMs`
+ * on end do the jobs followed fail (their nodes with them), so a run cannot wait forever.
  */
 import type { SlurmCli } from './slurm-cli.js';
 import { JOB_STATES_DONE, type FinalState, type JobState } from './job-state.js';
 
 interface Watch {
   resolve: (s: FinalState) => void;
+  reject: (e: Error) => void;
   /** Last state seen, to report changes (PENDING -> RUNNING). */
   state?: JobState;
   onState?: (state: JobState) => void;
@@ -19,17 +21,19 @@ export class JobTracker {
   private readonly watched = new Map<string, Watch>();
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private failingSince = 0;
 
   constructor(
     private readonly cli: SlurmCli,
     private readonly pollMs: number,
     private readonly onWarning: (message: string) => void = () => undefined,
+    private readonly giveUpMs = 15 * 60_000,
   ) {}
 
   /** Resolves once the job is in a final state (or Slurm has forgotten it: UNKNOWN). */
   wait(id: string, onState?: (state: JobState) => void): Promise<FinalState> {
-    return new Promise((resolve) => {
-      this.watched.set(id, { resolve, ...(onState ? { onState } : {}) });
+    return new Promise((resolve, reject) => {
+      this.watched.set(id, { resolve, reject, ...(onState ? { onState } : {}) });
       this.schedule();
     });
   }
@@ -67,9 +71,16 @@ export class JobTracker {
         w.resolve(final);
       }
     } catch (e) {
-      this.failures++;
-      // Say so on the first failure and then now and then, not at every poll.
-      if (this.failures === 1 || this.failures % 20 === 0) this.onWarning(`cannot follow Slurm jobs (${(e as Error).message}); retrying`);
+      if (this.failures++ === 0) this.failingSince = Date.now();
+      const why = (e as Error).message;
+      if (Date.now() - this.failingSince >= this.giveUpMs) {
+        const lost = new Error(`cannot follow Slurm jobs (${why}) for ${Math.round((Date.now() - this.failingSince) / 1000)} s; giving up on them`);
+        for (const w of this.watched.values()) w.reject(lost);
+        this.watched.clear();
+      } else if (this.failures === 1 || this.failures % 20 === 0) {
+        // Say so on the first failure and then now and then, not at every poll.
+        this.onWarning(`cannot follow Slurm jobs (${why}); retrying`);
+      }
     } finally {
       this.timer = undefined;
       this.schedule();

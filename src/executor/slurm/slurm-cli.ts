@@ -18,10 +18,14 @@ export interface CommandResult {
 
 export type Exec = (file: string, args: readonly string[], env?: Record<string, string>) => Promise<CommandResult>;
 
-/** Runs a command without throwing on a non-zero exit; a missing command is exit 127. */
+/**
+ * Runs a command without throwing on a non-zero exit; a missing command is exit 127. It runs
+ * in `/`: a job's folder is its script's --chdir, and a coordinator whose own folder was
+ * deleted under it must still reach Slurm.
+ */
 export const execaRun: Exec = async (file, args, env) => {
   const { execa } = await import('execa');
-  const r = await execa(file, args, { reject: false, stdin: 'ignore', ...(env ? { env, extendEnv: false } : {}) });
+  const r = await execa(file, args, { reject: false, stdin: 'ignore', cwd: '/', ...(env ? { env, extendEnv: false } : {}) });
   const missing = (r as { code?: string }).code === 'ENOENT';
   return { exitCode: missing ? 127 : (r.exitCode ?? 1), stdout: String(r.stdout ?? ''), stderr: missing ? `${file}: command not found` : String(r.stderr ?? '') };
 };

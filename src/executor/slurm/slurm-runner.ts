@@ -1,7 +1,8 @@
 /**
- * The Slurm runner: each node the executor hands over becomes one batch job running
- * `layerfuse run-node JOB.json --locked` against the same cache, which must sit on a filesystem
- * the compute nodes share, at the same path (as must the pipeline's folder and its data).
+ * The Slurm runner: each node the executor hands over becomes one batch job running the
+ * executor's worker entry on the planned job (job-script.ts) against the same cache, which must
+ * sit on a filesystem the compute nodes share, at the same path (as must the pipeline's folder,
+ * its data, and layerfuse itself).
  *
  * Per node, `<cache>/slurm/<node>.<key12>/` holds job.json, one job-<attempt>.sh per
  * submission and Slurm's output, slurm-<jobid>.out: the log every failure message points at.
@@ -17,10 +18,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RetryGrowth, SlurmProfile } from '../../dsl/slurm-profile.js';
-import { packageRoot } from '../../package-root.js';
 import type { ResolvedNode } from '../../dsl/types.js';
 import type { Cache, IndexRecord } from '../cache.js';
 import { RunnerCancelled, RunnerError, type NodeRunner, type RunRequest } from '../runner.js';
+import { WORKER_ENTRY } from '../worker-client.js';
+import { WORKER_ERROR_PREFIX } from '../worker-protocol.js';
 import { describeFinalState, type FinalState, type JobState } from './job-state.js';
 import { jobScript, shellQuote } from './job-script.js';
 import { JobTracker } from './job-tracker.js';
@@ -30,8 +32,8 @@ import { SlurmCli } from './slurm-cli.js';
 export interface SlurmRunnerOptions {
   cache: Cache;
   profile: SlurmProfile;
-  /** Shell words that start layerfuse on a compute node (the profile's `command` wins). */
-  command: string;
+  /** Shell words that start Node.js in a job (the profile's `node` wins); default this Node.js. */
+  node?: string;
   pipelineFile: string;
   pipelineName: string;
   /** Environment sbatch runs with, and so the jobs' (default process.env). */
@@ -46,11 +48,6 @@ export interface SlurmRunnerOptions {
 /** Waits this long for Slurm to confirm the jobs it was asked to cancel, so the run ends clean. */
 const CANCEL_WAIT_MS = 60_000;
 
-/** This Node.js running this layerfuse, by absolute path: right when both sit on the shared filesystem. */
-export function defaultSlurmCommand(): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(join(packageRoot, 'bin', 'layerfuse.js'))}`;
-}
-
 export function submissionEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
@@ -61,7 +58,7 @@ export function submissionEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
- * The words of a job's output worth quoting in the failure: run-node's own error (its line and
+ * The words of a job's output worth quoting in the failure: the worker's own error (its line and
  * the indented lines under it, without the `node ID: ` the message already starts with), else
  * the last lines (what Slurm or the shell said).
  */
@@ -69,10 +66,10 @@ export function failureText(log: string, nodeId?: string): string {
   const lines = log.split('\n').map((l) => l.trimEnd());
   let at = -1;
   lines.forEach((l, i) => {
-    if (l.startsWith('layerfuse run-node: ')) at = i;
+    if (l.startsWith(WORKER_ERROR_PREFIX)) at = i;
   });
   if (at >= 0) {
-    const own = [lines[at]!.slice('layerfuse run-node: '.length)];
+    const own = [lines[at]!.slice(WORKER_ERROR_PREFIX.length)];
     for (const l of lines.slice(at + 1)) {
       if (!/^\s/.test(l) || l.trim() === '') break;
       own.push(l);
@@ -88,6 +85,8 @@ export function failureText(log: string, nodeId?: string): string {
 export class SlurmRunner implements NodeRunner {
   readonly name = 'slurm';
   readonly defaultRetries: number;
+  /** Jobs ran on other machines: their output files are restored from the cache here. */
+  readonly outputsInPlace = false;
   private readonly cli: SlurmCli;
   private readonly tracker: JobTracker;
   private readonly env: Record<string, string>;
@@ -117,7 +116,8 @@ export class SlurmRunner implements NodeRunner {
     const dir = join(this.o.cache.dir as string, 'slurm', `${job.nodeId}.${job.key.slice(0, 12)}`);
     await mkdir(dir, { recursive: true });
     const jobFile = join(dir, 'job.json');
-    await writeFile(jobFile, JSON.stringify(job, null, 2));
+    const recordEnv = { slurmJobId: 'SLURM_JOB_ID', slurmLog: 'LAYERFUSE_SLURM_LOG', cudaVisibleDevices: 'CUDA_VISIBLE_DEVICES' };
+    await writeFile(jobFile, JSON.stringify({ ...job, recordEnv }, null, 2));
     const growth: RetryGrowth = { ...this.o.profile.retry, ...(this.o.retryOf?.(node) ?? {}) };
     const request = slurmRequest(node.resources, this.o.profile, req.attempt, growth);
     if (req.attempt > 0) {
@@ -134,7 +134,8 @@ export class SlurmRunner implements NodeRunner {
         jobName: `layerfuse:${this.o.pipelineName}:${job.nodeId}`,
         output,
         options: requestOptions(request, this.o.profile),
-        command: this.o.profile.command ?? this.o.command,
+        node: this.o.profile.node ?? this.o.node ?? shellQuote(process.execPath),
+        entry: WORKER_ENTRY,
         jobFile,
         cacheDir: this.o.cache.dir as string,
         ...(this.o.profile.setup !== undefined ? { setup: this.o.profile.setup } : {}),
@@ -153,7 +154,7 @@ export class SlurmRunner implements NodeRunner {
     }
     const log = output.replace(/%j/g, id);
     this.track(id);
-    req.onLog?.(`# submitted as Slurm job ${id}; log: ${log}`);
+    req.onRunning?.({ detail: `Slurm job ${id}` });
 
     let state: JobState | undefined;
     let withdrawn = false;
@@ -173,6 +174,10 @@ export class SlurmRunner implements NodeRunner {
         state = s;
         req.onProgress?.({ done: 0, total: 0, message: `Slurm job ${id} ${s.toLowerCase()}` });
       });
+    } catch (e) {
+      // Slurm stopped answering for good: the job's fate is unknown; do not leave it running.
+      cancel();
+      throw new RunnerError(`node ${job.nodeId}: Slurm job ${id}: ${(e as Error).message}`, log, false);
     } finally {
       req.signal.removeEventListener('abort', cancel);
       req.stopNew.removeEventListener('abort', withdraw);

@@ -23,7 +23,8 @@ const spec = {
   jobName: 'layerfuse:hello:greet.alice',
   output: '/shared/ca che/slurm/greet.alice.abababababab/slurm-%j.out',
   options: ['--cpus-per-task=2', '--mem=4G'],
-  command: "/usr/bin/node '/opt/layer fuse/bin/layerfuse.js'",
+  node: '/usr/bin/node',
+  entry: '/opt/layer fuse/dist/src/executor/worker-entry.js',
   jobFile: '/shared/ca che/slurm/greet.alice.abababababab/job.json',
   cacheDir: '/shared/ca che',
   setup: 'module load nodejs/20\n',
@@ -31,7 +32,7 @@ const spec = {
   attempts: 3,
 };
 
-void test('the script carries the request as #SBATCH lines, quoting values with spaces, then setup and run-node --locked', () => {
+void test('the script carries the request as #SBATCH lines, quoting values with spaces, then setup and the worker entry', () => {
   const s = jobScript(spec);
   const lines = s.split('\n');
   assert.equal(lines[0], '#!/bin/bash');
@@ -47,7 +48,7 @@ void test('the script carries the request as #SBATCH lines, quoting values with 
   );
   assert.ok(lines.includes('module load nodejs/20'), 'profile setup runs first');
   assert.ok(s.includes('attempt 2 of 3'));
-  assert.equal(lines.filter((l) => l !== '').pop(), `exec /usr/bin/node '/opt/layer fuse/bin/layerfuse.js' run-node '/shared/ca che/slurm/greet.alice.abababababab/job.json' --cache-dir '/shared/ca che' --locked`);
+  assert.equal(lines.filter((l) => l !== '').pop(), `exec /usr/bin/node '/opt/layer fuse/dist/src/executor/worker-entry.js' '/shared/ca che/slurm/greet.alice.abababababab/job.json' --cache-dir '/shared/ca che'`);
   // bash accepts it, and the log path it exports expands the job id.
   const exported = lines.find((l) => l.startsWith('export LAYERFUSE_SLURM_LOG='))!;
   const out = execFileSync('bash', ['-c', `SLURM_JOB_ID=42; ${exported}; printf %s "$LAYERFUSE_SLURM_LOG"`], { encoding: 'utf8' });

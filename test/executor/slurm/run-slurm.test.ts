@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,9 +15,12 @@ import { FsCache } from '../../../src/executor/fs-cache.js';
 import { verifyCache } from '../../../src/executor/verify.js';
 import { cli, startCli } from '../../util/exec-cli.js';
 import { repoRoot, sharedPath, skipWithoutShared } from '../../util/shared.js';
+import { killWorker } from '../../util/slurm-kill.js';
 import { skipWithoutSlurm } from '../../util/slurm.js';
 
 const skip = skipWithoutSlurm();
+/** Pipeline names in job names are unique per test process: another test run may share the cluster. */
+const tag = String(process.pid);
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'lf-run-slurm-'));
@@ -56,14 +59,27 @@ async function jobLogs(cacheDir: string): Promise<string[]> {
 
 const squeueState = (id: string): string => execFileSync('squeue', ['-h', '-t', 'all', '-j', id, '-o', '%T'], { encoding: 'utf8' }).trim();
 
+type Started = ReturnType<typeof startCli>;
+
+/** Start the CLI; a test that fails while it runs stops it (its whole process group) on the way out. */
+function startRun(t: { after: (fn: () => void) => void }, cwd: string, args: string[], environment: NodeJS.ProcessEnv): Started & { stderr: () => string } {
+  const run = startCli(cwd, args, environment);
+  let stderr = '';
+  run.child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  t.after(() => {
+    if (run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+  });
+  return { ...run, stderr: () => stderr };
+}
+
 /** The id of the job running node `nodeId` of pipeline `name`, once it runs (or reaches `state`). */
-async function jobOf(name: string, nodeId: string, state = 'RUNNING'): Promise<string> {
-  for (let i = 0; i < 600; i++) {
+async function jobOf(run: { stderr: () => string }, name: string, nodeId: string, state = 'RUNNING'): Promise<string> {
+  for (let i = 0; i < 1200; i++) {
     const [id, st] = execFileSync('squeue', ['-h', '-n', `layerfuse:${name}:${nodeId}`, '-o', '%i %T'], { encoding: 'utf8' }).trim().split(/\s+/);
     if (id && st === state) return id;
     await sleep(100);
   }
-  assert.fail(`the job of ${nodeId} never reached ${state}`);
+  assert.fail(`the job of ${nodeId} never reached ${state}; the run said:\n${run.stderr()}`);
 }
 
 const SHELL_PIPELINE = `version: 1
@@ -132,17 +148,17 @@ void test('a failing command, a killed job and an scancel each fail their node w
   await writeFile(
     join(dir, 'bad.yaml'),
     `version: 1
-name: bad
+name: bad-${tag}
 nodes:
   failing:
     uses: shell
     with: {run: "echo about to fail; exit 3"}
   killed:
     uses: shell
-    with: {run: "sleep 120"}
+    with: {run: "sleep 120  # killed"}
   cancelled:
     uses: shell
-    with: {run: "sleep 120"}
+    with: {run: "sleep 120  # cancelled (the same command would be the same key: one job)"}
   downstream:
     uses: shell
     with: {run: "true", after: ["\${failing}"]}
@@ -152,11 +168,11 @@ nodes:
 `,
   );
   const prof = await profile(dir);
-  const run = startCli(dir, ['run', 'bad.yaml', '--executor', 'slurm', '--profile', prof, '--keep-going', '--cache-dir', 'cache'], env(dir));
-  const killedId = await jobOf('bad', 'killed');
-  const cancelledId = await jobOf('bad', 'cancelled');
+  const run = startRun(t, dir, ['run', 'bad.yaml', '--executor', 'slurm', '--profile', prof, '--keep-going', '--cache-dir', 'cache'], env(dir));
+  const killedId = await jobOf(run, `bad-${tag}`, 'killed');
+  const cancelledId = await jobOf(run, `bad-${tag}`, 'cancelled');
   const jobDir = (await readdir(join(dir, 'cache', 'slurm'))).find((d) => d.startsWith('killed.'))!;
-  execFileSync('pkill', ['-KILL', '-f', `run-node ${join(dir, 'cache', 'slurm', jobDir, 'job.json')}`]);
+  await killWorker(join(dir, 'cache', 'slurm', jobDir, 'job.json'));
   execFileSync('scancel', [cancelledId]);
   const r = await run.done;
   assert.equal(r.code, 1, r.stderr);
@@ -185,7 +201,7 @@ void test('Ctrl-C cancels the jobs this run submitted and leaves the cache valid
   await writeFile(
     join(dir, 'slow.yaml'),
     `version: 1
-name: slow
+name: slow-${tag}
 nodes:
   quick:
     uses: shell
@@ -199,8 +215,8 @@ nodes:
 `,
   );
   const prof = await profile(dir);
-  const run = startCli(dir, ['run', 'slow.yaml', '--executor', 'slurm', '--profile', prof, '--cache-dir', 'cache'], env(dir));
-  const ids = [await jobOf('slow', 'long'), await jobOf('slow', 'other')];
+  const run = startRun(t, dir, ['run', 'slow.yaml', '--executor', 'slurm', '--profile', prof, '--cache-dir', 'cache'], env(dir));
+  const ids = [await jobOf(run, `slow-${tag}`, 'long'), await jobOf(run, `slow-${tag}`, 'other')];
   process.kill(run.child.pid!, 'SIGINT');
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr);
@@ -226,18 +242,19 @@ nodes:
     resources: {mem: 100M}
     retries: 2
     retry: {mem: x2}
-    with: {run: "if [ ! -f tried ]; then touch tried; exit 1; fi; scontrol show job -o $$SLURM_JOB_ID > job.txt", outputs: [job.txt]}
+    with: {run: "if [ ! -f tried ]; then touch tried; exit 1; fi; scontrol show job -o $SLURM_JOB_ID > job.txt", outputs: [job.txt]}
   gpu:
     uses: shell
     resources: {gpu: 1}
-    with: {run: "printf %s \\"$$CUDA_VISIBLE_DEVICES\\" > cvd.txt", outputs: [cvd.txt]}
+    with: {run: "printf %s \\"$CUDA_VISIBLE_DEVICES\\" > cvd.txt", outputs: [cvd.txt]}
 `,
   );
   const prof = await profile(dir);
   // No GPU here (an empty CUDA_VISIBLE_DEVICES): a local run could not place `gpu`; Slurm can.
   const r = await cli(dir, ['run', 'retry.yaml', '--profile', prof, '--cache-dir', 'cache'], { ...env(dir), CUDA_VISIBLE_DEVICES: '' });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /warning: flaky: Slurm job \d+ failed with exit code 1: .*\n?.*resubmitting \(attempt 2 of 3\) with --mem=200M/);
+  assert.match(r.stderr, /warning: flaky: attempt 1 of 3 failed: Slurm job \d+ failed with exit code 1: command exited with code 1 with no output\nwarning: flaky: resubmitting \(attempt 2 of 3\) with --mem=200M\n/);
+  assert.match(r.stderr, /done: 2 ran, 0 cached/);
   assert.match(await readFile(join(dir, 'job.txt'), 'utf8'), /MinMemoryNode=200M/);
   assert.match(await readFile(join(dir, 'cvd.txt'), 'utf8'), /^[01]$/);
 });
@@ -255,9 +272,11 @@ void test('a profile with mistakes stops the run before anything is submitted, e
 
 void test('the tiny-bert chain (dataset, checkpoint, evaluation, capture, a score, export) on Slurm equals a local run', { skip: skip || skipWithoutShared() }, async (t) => {
   const dir = await tempDir(t);
-  const text = (await readFile(join(repoRoot, 'pipelines', 'tiny-bert.yaml'), 'utf8')).replace('../../shared/fixtures/tiny-bert', sharedPath('fixtures', 'tiny-bert'));
+  // The checkpoint path must be relative to the pipeline: link the fixture in beside it.
+  const text = (await readFile(join(repoRoot, 'pipelines', 'tiny-bert.yaml'), 'utf8')).replace('../../shared/fixtures/tiny-bert', 'tiny-bert-checkpoint');
   for (const where of ['local', 'slurm']) {
     await mkdir(join(dir, where));
+    await symlink(sharedPath('fixtures', 'tiny-bert'), join(dir, where, 'tiny-bert-checkpoint'));
     await writeFile(join(dir, where, 'tiny-bert.yaml'), text);
     await copyFile(join(repoRoot, 'pipelines', 'tiny-bert-data.jsonl'), join(dir, where, 'tiny-bert-data.jsonl'));
   }

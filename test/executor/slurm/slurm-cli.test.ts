@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeFinalState } from '../../../src/executor/slurm/job-state.js';
-import { parseQueue, parseSacct, parseScontrolJob } from '../../../src/executor/slurm/slurm-cli.js';
+import { JobTracker } from '../../../src/executor/slurm/job-tracker.js';
+import { parseQueue, parseSacct, parseScontrolJob, SlurmCli, type Exec } from '../../../src/executor/slurm/slurm-cli.js';
 import { failureText } from '../../../src/executor/slurm/slurm-runner.js';
 
 // Printed by Slurm 22.05 (Debian bookworm) on the test cluster.
@@ -38,10 +39,25 @@ void test('final states read as people would say them', () => {
   assert.match(describeFinalState({ state: 'OUT_OF_MEMORY', source: 'sacct' }), /out of memory/);
 });
 
-void test("a failed job's log gives run-node's error line, else its last lines", () => {
-  const log = '# layerfuse: Slurm job 9 on vm, CUDA_VISIBLE_DEVICES=unset\nsome output\nlayerfuse run-node: node x: command exited with code 3; last output:\n  oops\n  oh no\nafter\n';
+void test("a failed job's log gives the worker's error line, else its last lines", () => {
+  const log = '# layerfuse: Slurm job 9 on vm, CUDA_VISIBLE_DEVICES=unset\nsome output\nlayerfuse worker: node x: command exited with code 3; last output:\n  oops\n  oh no\nafter\n';
   assert.equal(failureText(log, 'x'), 'command exited with code 3; last output:\n  oops\n  oh no');
   assert.equal(failureText(log), 'node x: command exited with code 3; last output:\n  oops\n  oh no');
   assert.equal(failureText('# layerfuse: Slurm job 9\na\nb\nslurmstepd: error: *** JOB 9 ON vm CANCELLED AT 2026 ***\n'), 'last output:\n  a\n  b\n  slurmstepd: error: *** JOB 9 ON vm CANCELLED AT 2026 ***');
   assert.equal(failureText(''), 'no output');
+});
+
+void test('a controller that stops answering is reported, retried, and given up on after a while', async () => {
+  // A stand-in for Slurm's commands: squeue fails as it does while slurmctld is down.
+  const calls: string[] = [];
+  const down: Exec = (file) => {
+    calls.push(file);
+    return Promise.resolve({ exitCode: 1, stdout: '', stderr: 'squeue: error: Unable to contact slurm controller (connect failure)' });
+  };
+  const warnings: string[] = [];
+  const tracker = new JobTracker(new SlurmCli(down), 20, (m) => warnings.push(m), 150);
+  await assert.rejects(tracker.wait('42'), /cannot follow Slurm jobs \(squeue: squeue: error: Unable to contact slurm controller \(connect failure\)\) for \d+ s; giving up on them/);
+  assert.ok(calls.length >= 3, 'it kept asking');
+  assert.equal(warnings[0], 'cannot follow Slurm jobs (squeue: squeue: error: Unable to contact slurm controller (connect failure)); retrying');
+  assert.deepEqual(tracker.inFlight, []);
 });

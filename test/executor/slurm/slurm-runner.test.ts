@@ -19,12 +19,15 @@ import { FsCache } from '../../../src/executor/fs-cache.js';
 import type { Job } from '../../../src/executor/job.js';
 import { keyOf } from '../../../src/executor/key.js';
 import { RunnerCancelled, RunnerError, type RunRequest } from '../../../src/executor/runner.js';
-import { defaultSlurmCommand, SlurmRunner } from '../../../src/executor/slurm/slurm-runner.js';
+import { SlurmRunner } from '../../../src/executor/slurm/slurm-runner.js';
 import { verifyCache } from '../../../src/executor/verify.js';
 import { getNodeType } from '../../../src/nodes/registry.js';
+import { killWorker } from '../../util/slurm-kill.js';
 import { skipWithoutSlurm } from '../../util/slurm.js';
 
 const skip = skipWithoutSlurm();
+/** Unique per test process in job names: another test run may share the cluster. */
+const PIPELINE = `p${process.pid}`;
 
 interface Rig {
   dir: string;
@@ -41,9 +44,8 @@ async function makeRig(t: { after: (fn: () => Promise<void>) => void }, profile:
   const runner = new SlurmRunner({
     cache,
     profile: { ...defaultSlurmProfile(), pollMs: 300, ...profile },
-    command: defaultSlurmCommand(),
     pipelineFile: join(dir, 'p.yaml'),
-    pipelineName: 'p',
+    pipelineName: PIPELINE,
     env,
   });
   t.after(async () => {
@@ -84,7 +86,7 @@ async function runningJob(rig: Rig, nodeId: string, state = 'RUNNING'): Promise<
     const dirs = await readdir(join(rig.cache.dir, 'slurm')).catch(() => [] as string[]);
     const d = dirs.find((x) => x.startsWith(`${nodeId}.`));
     const logs = d ? (await readdir(join(rig.cache.dir, 'slurm', d))).filter((f) => f.startsWith('slurm-')) : [];
-    const out = execFileSync('squeue', ['-h', '-n', `layerfuse:p:${nodeId}`, '-o', '%i %T'], { encoding: 'utf8' }).trim();
+    const out = execFileSync('squeue', ['-h', '-n', `layerfuse:${PIPELINE}:${nodeId}`, '-o', '%i %T'], { encoding: 'utf8' }).trim();
     const [id, st] = out.split(/\s+/);
     if (id && st === state && (state !== 'RUNNING' || logs.length > 0)) return id;
     await sleep(100);
@@ -152,7 +154,7 @@ void test('a job killed outright (SIGKILL, as the OOM killer does) is reported w
   const running = rig.runner.run(rig.request(p));
   await runningJob(rig, 'n1');
   const jobFile = join(rig.cache.dir, 'slurm', `n1.${p.job.key.slice(0, 12)}`, 'job.json');
-  execFileSync('pkill', ['-KILL', '-f', `run-node ${jobFile}`]);
+  await killWorker(jobFile);
   const e = await expectFailure(running, RunnerError, /Slurm job \d+ was killed by signal 9 \(SIGKILL\)/);
   assert.ok(e.logFile && existsSync(e.logFile));
   assert.equal(await rig.cache.get(p.job.key), undefined);
@@ -201,7 +203,7 @@ void test('after a failure (no-new) a job still queued is withdrawn; close() can
 });
 
 void test('a job that completes without writing to the cache says the cache must be shared', { skip }, async (t) => {
-  const rig = await makeRig(t, { command: 'true' });
+  const rig = await makeRig(t, { node: 'true' });
   const p = await rig.plan('true');
   await expectFailure(rig.runner.run(rig.request(p)), RunnerError, /completed but .* has no record for its key: is the cache on a filesystem the compute nodes share/);
 });
