@@ -14,6 +14,7 @@ export {
   formatDiagnostics,
   loadPipeline,
   loadPipelineText,
+  loadSlurmProfile,
   toDot,
   toMermaid,
   type Diagnostic,
@@ -23,6 +24,7 @@ export {
   type Location,
   type PipelineGraph,
   type ResolvedNode,
+  type SlurmProfile,
 } from './dsl/index.js';
 export * from './executor/index.js';
 export {

@@ -3,9 +3,7 @@
  * ~/.config/layerfuse/slurm.yaml, else defaults; its problems printed with their positions),
  * and the runner that submits the run's nodes as batch jobs, at most `--max-jobs` in flight.
  */
-import { formatDiagnostics } from '../dsl/index.js';
-import { loadSlurmProfile } from '../dsl/slurm-profile.js';
-import type { PipelineGraph } from '../dsl/types.js';
+import { formatDiagnostics, loadSlurmProfile, type PipelineGraph } from '../dsl/index.js';
 import { SlurmRunner, type Cache, type Logger } from '../executor/index.js';
 import { AlreadyReported, UsageError } from './command.js';
 import { writeErr } from './output.js';

@@ -55,7 +55,8 @@ export function jobScript(s: ScriptSpec): string {
     '#!/bin/bash',
     ...directives,
     `# layerfuse: node ${job.nodeId} (${job.type}), key ${job.key}, attempt ${s.attempt + 1} of ${s.attempts}`,
-    `# pipeline ${s.pipelineFile}; the same node by hand: layerfuse run-node ${shellQuote(s.pipelineFile)} ${job.nodeId} --cache-dir ${shellQuote(s.cacheDir)}`,
+    `# pipeline ${s.pipelineFile}; \`sbatch\` this script to run the node again, or by hand (with the run's --set values):`,
+    `#   layerfuse run-node ${shellQuote(s.pipelineFile)} ${job.nodeId} --cache-dir ${shellQuote(s.cacheDir)}`,
     'echo "# layerfuse: Slurm job ${SLURM_JOB_ID} on $(hostname), CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-unset}"',
     // The job records these in the node's run record (job.recordEnv).
     `export LAYERFUSE_SLURM_LOG=${logPath}`,
