@@ -43,7 +43,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Node type lookup; the real registry by default (tests inject fake types). */
   lookup?: NodeTypeLookup;
-  /** Slots of the gpu pool; default detected (CUDA_VISIBLE_DEVICES, else nvidia-smi -L). */
+  /** Slots of the gpu pool; default detected (CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L). */
   gpuSlots?: readonly string[];
   /** Where published outputs go (`<resultsDir>/<pipeline>/<node>/`); default `results/` of the cwd. */
   resultsDir?: string;
@@ -51,7 +51,10 @@ export interface RunOptions {
   writeLockFile?: boolean;
   /** Whether a node runs in a worker subprocess; default: the type says `worker`, or it holds GPUs. */
   workerFor?: (node: ResolvedNode, type: NodeType<never>) => boolean;
-  /** Environment for workers (their CUDA_VISIBLE_DEVICES is set from their slots); default process.env. */
+  /**
+   * Environment for workers (their CUDA_VISIBLE_DEVICES, and LAYERFUSE_WEBGPU_ADAPTER for WebGPU,
+   * are set from their gpu slots); default process.env.
+   */
   env?: NodeJS.ProcessEnv;
   /** Where nodes run; default the local runner (in process and worker subprocesses, on this machine). */
   runner?: NodeRunner;
@@ -81,6 +84,8 @@ export interface RunSummary {
   lockFile?: string;
   /** Why the lock file could not be written (the run itself is unaffected). */
   lockFileError?: string;
+  /** Every warning of the run, in the order they came (a cached node's are repeated from its record). */
+  warnings: Array<{ node: string; message: string }>;
 }
 
 export { PlanError };
@@ -104,6 +109,7 @@ class PipelineRun {
   private readonly selected: Set<string>;
   private readonly runner: NodeRunner;
   private interrupted = false;
+  private readonly warnings: Array<{ node: string; message: string }> = [];
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -123,6 +129,12 @@ class PipelineRun {
     this.runner =
       o.runner ??
       new LocalRunner({ cache: o.cache, lookup: this.lookup, ...(o.gpuSlots ? { gpuSlots: o.gpuSlots } : {}), ...(o.env ? { env: o.env } : {}) });
+  }
+
+  /** Report a warning now and keep it for the summary. */
+  private warn(node: string, message: string): void {
+    this.warnings.push({ node, message });
+    this.logger.onEvent({ kind: 'warning', node, message });
   }
 
   private typeOf(node: ResolvedNode): NodeType<never> {
@@ -163,7 +175,7 @@ class PipelineRun {
     for (const r of this.results.values()) counts[r.status]++;
     const failures = [...this.results.values()].filter((r) => r.status === 'failed');
     const ok = failures.length === 0 && !this.interrupted && counts.cancelled === 0 && counts.skipped === 0;
-    const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures };
+    const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures, warnings: [...this.warnings] };
     if (this.o.writeLockFile !== false) {
       // A read-only pipeline folder (an installed package) must not turn a good run into a crash.
       try {
@@ -282,12 +294,14 @@ class PipelineRun {
       if (corrupt.length > 0) {
         for (const c of corrupt) {
           const where = c.movedTo ? ` (moved to ${c.movedTo})` : '';
-          this.logger.onEvent({ kind: 'warning', node: node.id, message: `cache object ${c.digest} is corrupted${where}; running the node again` });
+          this.warn(node.id, `cache object ${c.digest} is corrupted${where}; running the node again`);
         }
         return undefined;
       }
       return this.transition(node.id, 'failed', { key, components, message: errorMessage(e) });
     }
+    // What the node warned about when it ran still holds for the result reused now.
+    for (const w of recordedWarnings(hit.record)) this.warn(node.id, `${w} (from its cached run)`);
     return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, outputs) });
   }
 
@@ -382,7 +396,7 @@ class PipelineRun {
             onRunning: (info) => void this.transition(id, 'running', { key, components, logFile, ...info }),
             onProgress: (progress) => this.logger.onEvent({ kind: 'progress', node: id, progress }),
             onLog: (line) => this.logger.onEvent({ kind: 'log', node: id, line }),
-            onWarning: (message) => this.logger.onEvent({ kind: 'warning', node: id, message }),
+            onWarning: (message) => this.warn(id, message),
           });
         } catch (e) {
           const failedLog = e instanceof RunnerError || e instanceof RunnerCancelled ? (e.logFile ?? logFile) : logFile;
@@ -393,7 +407,7 @@ class PipelineRun {
           const again = attempt + 1 < attempts && !this.stopNew.signal.aborted && !(e instanceof RunnerError && !e.retryable);
           if (!again) return this.transition(id, 'failed', { message: errorMessage(e), logFile: failedLog, durationMs: Date.now() - started });
           const message = errorMessage(e).replace(`node ${id}: `, '');
-          this.logger.onEvent({ kind: 'warning', node: id, message: `attempt ${attempt + 1} of ${attempts} failed: ${message}` });
+          this.warn(id, `attempt ${attempt + 1} of ${attempts} failed: ${message}`);
         }
       }
       // A node that ran elsewhere (a Slurm job) left its output files there: restore them here.
@@ -403,6 +417,12 @@ class PipelineRun {
       await lock.release();
     }
   }
+}
+
+/** The warnings the latest run of a cached entry recorded (run-job.ts: `facts.warnings`). */
+function recordedWarnings(record: IndexRecord): string[] {
+  const w = record.runs?.[record.runs.length - 1]?.facts?.warnings;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function publishesFiles(manifest: unknown): boolean {

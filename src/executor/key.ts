@@ -3,7 +3,8 @@
  * the key format version, the node type and its version, the params as the DSL resolved them
  * (defaults filled, paths as written: never absolutized, so a moved checkout keeps its cache),
  * the content digests of the inputs (upstream OUTPUT digests, which gives early cut-off) and,
- * for node types that read files outside the cache, the content digests of those files.
+ * for node types that read files outside the cache, the content digests of those files, and for
+ * node types that depend on other outside facts (an installed data package's version), those.
  */
 import { digestOf } from '../artifacts/canonical-json.js';
 
@@ -19,6 +20,8 @@ export interface KeyComponents {
   inputs: Record<string, string | string[]>;
   /** Relative path as written (after glob expansion) -> sha256 of its bytes. */
   files?: Record<string, string>;
+  /** NodeDecl.keyFacts: fact -> value (e.g. npm package -> installed version). */
+  facts?: Record<string, string>;
 }
 
 export function keyOf(c: KeyComponents): string {
@@ -46,6 +49,8 @@ export function diffComponents(
   if (inputs.size > 0) reasons.push(`input changed: ${[...inputs].sort().join(', ')}`);
   const files = changedPaths(before.files ?? {}, after.files ?? {}, '');
   if (files.length > 0) reasons.push(`input file changed: ${files.join(', ')}`);
+  const facts = changedPaths(before.facts ?? {}, after.facts ?? {}, '');
+  if (facts.length > 0) reasons.push(`fact changed: ${facts.join(', ')}`);
   return reasons;
 }
 
@@ -58,7 +63,10 @@ function changedPaths(a: unknown, b: unknown, prefix: string): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     const out: string[] = [];
-    for (const k of unionKeys(a, b)) out.push(...changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    // Own values only: a key such as `constructor` present on one side must not compare
+    // against Object.prototype's on the other.
+    const at = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
+    for (const k of unionKeys(a, b)) for (const p of changedPaths(at(a, k), at(b, k), prefix ? `${prefix}.${k}` : k)) out.push(p);
     return out;
   }
   return digestOf(a ?? null) === digestOf(b ?? null) ? [] : [prefix || '(value)'];

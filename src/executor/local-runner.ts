@@ -1,8 +1,9 @@
 /**
  * The local runner: nodes run on this machine, in process or in a worker subprocess (tensor
- * work, GPU slots), holding slots of the resource pools (the `gpu` pool's slots are device ids
- * from CUDA_VISIBLE_DEVICES, else nvidia-smi -L; a worker sees only its own devices). `cpus`,
- * `mem` and `time` are requests for a cluster scheduler and mean nothing here.
+ * work, GPU slots), holding slots of the resource pools (the `gpu` pool's slots come from
+ * CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L; a worker sees only
+ * its own devices). `cpus`, `mem` and `time` are requests for a cluster scheduler and mean
+ * nothing here.
  */
 import type { ResolvedNode } from '../dsl/types.js';
 import type { Cache, IndexRecord } from './cache.js';
@@ -62,7 +63,11 @@ export class LocalRunner implements NodeRunner {
       }
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v;
-      if (grant.slots.gpu) env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
+      if (grant.slots.gpu) {
+        env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
+        // Vulkan ignores CUDA_VISIBLE_DEVICES: TF.js on WebGPU (one device) takes the first slot's adapter.
+        env.LAYERFUSE_WEBGPU_ADAPTER = grant.slots.gpu[0]!;
+      }
       return await runInWorker(req.job, { cache: this.o.cache, signal: req.signal, env, ...callbacks(req) });
     } finally {
       grant.release();
@@ -74,6 +79,10 @@ export class LocalRunner implements NodeRunner {
   }
 }
 
-function callbacks(req: RunRequest): { onProgress?: RunRequest['onProgress']; onLog?: RunRequest['onLog'] } {
-  return { ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.onLog ? { onLog: req.onLog } : {}) };
+function callbacks(req: RunRequest): Pick<RunRequest, 'onProgress' | 'onLog' | 'onWarning'> {
+  return {
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+    ...(req.onLog ? { onLog: req.onLog } : {}),
+    ...(req.onWarning ? { onWarning: req.onWarning } : {}),
+  };
 }

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { getNodeType } from '../nodes/registry.js';
+import { getNodeType, releaseNodeResources } from '../nodes/registry.js';
 import { errorMessage } from './errors.js';
 import { FsCache } from './fs-cache.js';
 import { parseJob } from './job.js';
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       worker: true,
       onProgress: (progress) => void send({ kind: 'progress', progress }),
+      onWarning: (message) => void send({ kind: 'warning', message }),
     });
     await send({ kind: 'result', key: record.key });
     if (!process.send) process.stdout.write(`# layerfuse: node ${job.nodeId} done, key ${record.key}\n`);
@@ -51,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
     if (!process.send) process.stderr.write(`${WORKER_ERROR_PREFIX}${errorMessage(e)}\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    // A live GPU device (WebGPU) would keep this process alive too.
+    for (const problem of await releaseNodeResources()) process.stderr.write(`layerfuse worker: releasing the tensor backend: ${problem}\n`);
     // An open IPC channel would keep this process alive after main returns.
     if (process.connected) process.disconnect();
   }

@@ -10,5 +10,6 @@ export const WORKER_ERROR_PREFIX = 'layerfuse worker: ';
 export type WorkerMessage =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'log'; line: string }
+  | { kind: 'warning'; message: string }
   | { kind: 'result'; key: string }
   | { kind: 'error'; message: string; name: string };

@@ -22,7 +22,7 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --force ID          rerun this node (or group) even when cached (repeatable)
   --keep-going        after a failure, run everything not downstream of it
   --cache-dir DIR     the cache (default: cache/ in the current directory)
-  --backend B         auto | tensorflow-gpu | tensorflow | wasm | cpu (default: auto)
+  --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
   --executor E        local (this machine) | slurm (each node a batch job); default the
                       pipeline's \`executor:\`, else local
   --profile FILE      the Slurm profile (default: ~/.config/layerfuse/slurm.yaml when present)
@@ -31,7 +31,7 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
 Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
 `;
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 function rel(path: string): string {
   const r = relative(process.cwd(), path);
@@ -50,6 +50,10 @@ export function summaryText(s: RunSummary, ms: number): string {
     lines.push('', `failed: ${f.id}`);
     for (const l of nodeMessage(f.id, f.message ?? '').split('\n')) lines.push(`  ${l}`);
     if (f.logFile) lines.push(`  log: ${rel(f.logFile)}`);
+  }
+  if (s.warnings.length > 0) {
+    lines.push('', 'warnings:');
+    for (const w of s.warnings) lines.push(`  ${w.node}: ${w.message.split('\n').join('\n    ')}`);
   }
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
   if (published.length > 0) {

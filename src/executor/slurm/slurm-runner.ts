@@ -64,10 +64,8 @@ export function submissionEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  */
 export function failureText(log: string, nodeId?: string): string {
   const lines = log.split('\n').map((l) => l.trimEnd());
-  let at = -1;
-  lines.forEach((l, i) => {
-    if (l.startsWith(WORKER_ERROR_PREFIX)) at = i;
-  });
+  // The first such line: the worker prints its error before anything it says while exiting.
+  const at = lines.findIndex((l) => l.startsWith(WORKER_ERROR_PREFIX));
   if (at >= 0) {
     const own = [lines[at]!.slice(WORKER_ERROR_PREFIX.length)];
     for (const l of lines.slice(at + 1)) {
@@ -191,7 +189,11 @@ export class SlurmRunner implements NodeRunner {
     const where = `Slurm job ${id}`;
     if (final.state === 'COMPLETED' || final.state === 'UNKNOWN') {
       const hit = await this.o.cache.get(job.key);
-      if (hit) return hit.record;
+      if (hit) {
+        // What the node warned about on the compute node (a local worker streams these).
+        for (const w of hit.record.runs.at(-1)?.facts.warnings as unknown[] | undefined ?? []) if (typeof w === 'string') req.onWarning?.(w);
+        return hit.record;
+      }
       if (final.state === 'COMPLETED') {
         throw new RunnerError(
           `node ${job.nodeId}: ${where} completed but ${this.o.cache.description} has no record for its key: ` +

@@ -1,11 +1,13 @@
 /**
  * The training loop: seeded batches per epoch, train-mode forward with seeded dropout, batch-
- * mean cross-entropy, global-norm clipping, AdamW with linear warmup and decay. Deterministic:
- * the same model, data and options give a bitwise-identical loss sequence (on one backend).
+ * mean cross-entropy (or the caller's loss on the logits), global-norm clipping, AdamW with
+ * linear warmup and decay. Deterministic: the same model, data and options give a
+ * bitwise-identical loss sequence (on one backend).
  */
 import type { Batch } from '../types.js';
 import type { BertClassifier } from '../bert/model.js';
 import { lossAndGrads } from '../bert/gradients.js';
+import type { BatchLoss } from '../bert/loss.js';
 import { isDecayed } from '../bert/names.js';
 import { AdamW } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
@@ -46,6 +48,8 @@ export interface TrainOptions {
   dropout?: number;
   /** Kept layers to train (default all held). */
   layers?: number[];
+  /** The loss to minimise (default batch-mean cross-entropy; distillation passes its own). */
+  loss?: BatchLoss;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -85,18 +89,19 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
       for (const batch of epochBatches) {
         if (opts.signal?.aborted) throw new Error('training aborted');
         const lr = opts.lr * linearWarmupDecay(step, total, warmupSteps);
-        const r = lossAndGrads(model, batch, {
+        const r = await lossAndGrads(model, batch, {
           layers,
           training: true,
           seed: opts.seed * 1_000_003 + step,
           ...(opts.dropout !== undefined ? { dropout: opts.dropout } : {}),
+          ...(opts.loss ? { loss: opts.loss } : {}),
         });
         r.forward.logits.dispose();
         if (!Number.isFinite(r.loss)) {
           for (const g of r.grads.values()) g.dispose();
           throw new DivergedError(`training diverged: loss ${r.loss} at step ${step + 1} (lower lr or enable clipping)`);
         }
-        if (opts.clip > 0) clipByGlobalNorm(r.grads, opts.clip);
+        if (opts.clip > 0) await clipByGlobalNorm(r.grads, opts.clip);
         optimizer.step(r.grads, lr);
         for (const g of r.grads.values()) g.dispose();
         losses.push(r.loss);

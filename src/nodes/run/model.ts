@@ -4,16 +4,20 @@ import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
 import { makeConfig } from '../../ml/bert/config.js';
-import { asModelManifest, withLayers } from '../../ml/bert/manifest.js';
+import { asModelManifest, withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { BertClassifier } from '../../ml/bert/model.js';
 import { loadModel, storeModel } from '../../ml/bert/store.js';
 import { exportManifest, loadCheckpoint } from '../../ml/checkpoint/index.js';
 import { asDatasetManifest, encodeExamples, makeBatches, readSplit, type DatasetManifest } from '../../ml/data/index.js';
 import { asTokenizerManifest, loadTokenizer, storeTokenizer, tokenizerFiles, tokenizerFromFiles, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import { train } from '../../ml/train/index.js';
+import { readBack } from '../../ml/read-back.js';
 import { implement } from '../family.js';
-import { exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
+import { distillNode, exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
 import { pipelinePath, useBackend } from './common.js';
+import { runDistill } from './distill.js';
+import { releaseEvalCache } from './eval-memo.js';
+import { checkAgainstMajority } from './majority.js';
 
 /** Train `model` in place on the dataset's train split, with a progress bar. */
 async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifest, tokenizer: TokenizerManifest, p: TrainingParams): Promise<void> {
@@ -51,10 +55,20 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
   ctx.record({ trainSeconds: seconds, steps: result.steps, finalEpochLoss: result.epochLoss[result.epochLoss.length - 1] });
 }
 
+/** The majority-class check after training (the trained model is freed first: it is loaded again from the store). */
+async function checkTrained(ctx: NodeContext, model: ModelManifest, data: DatasetManifest, what: string): Promise<void> {
+  try {
+    await checkAgainstMajority(ctx, model, data, what);
+  } finally {
+    releaseEvalCache();
+  }
+}
+
 /** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
-function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): void {
+async function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): Promise<void> {
   for (const name of model.paramNames()) {
-    const data = model.param(name).dataSync();
+    // Read asynchronously: WebGPU in Node has no synchronous read.
+    const data = await readBack(model.param(name));
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) throw new NodeError(`${nodeId}: ${what}: tensor ${name} holds ${v} (at flat index ${i})`);
@@ -72,7 +86,14 @@ export default [
       if (loaded.ignored.length) ctx.log(`ignored ${loaded.ignored.length} checkpoint keys: ${loaded.ignored.join(', ')}`);
       const tok = await tokenizerFromFiles(dir, { maxLength: Math.min(p.max_length, loaded.config.maxPositions) });
       if (tok.vocabSize > loaded.config.vocabSize) throw new NodeError(`${ctx.nodeId}: the tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${loaded.config.vocabSize}`);
-      assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
+      if (tok.vocabSize < loaded.config.vocabSize) {
+        // Allowed, as in Hugging Face: some checkpoints pad the embedding matrix past the
+        // vocabulary (to a multiple of 8 or 64); the extra rows are simply never looked up.
+        const warning = `the tokenizer has ${tok.vocabSize} tokens, fewer than config.json's vocab_size ${loaded.config.vocabSize}: embedding rows ${tok.vocabSize}..${loaded.config.vocabSize - 1} are never used (fine for a padded embedding matrix; otherwise check that the tokenizer files belong to this model)`;
+        ctx.log(`warning: ${warning}`);
+        ctx.record({ warnings: [warning] });
+      }
+      await assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
       ctx.log(`loaded ${loaded.config.numLayers} layers, ${loaded.model.parameterCount()} parameters`);
@@ -103,13 +124,16 @@ export default [
       attentionDropout: p.dropout,
     });
     const model = BertClassifier.create(config, { seed: p.seed });
+    let stored;
     try {
       ctx.log(`model: ${config.numLayers} layers, hidden ${p.hidden}, ${p.heads} heads, ffn ${config.intermediateSize}, ${model.parameterCount()} parameters`);
       await fit(ctx, model, data, tokenizer, p);
-      return { model: await storeModel(ctx, model, { tokenizer }) };
+      stored = await storeModel(ctx, model, { tokenizer });
     } finally {
       model.dispose();
     }
+    await checkTrained(ctx, stored, data, 'the trained model');
+    return { model: stored };
   }),
 
   implement(finetuneNode, async (ctx, p, inputs) => {
@@ -118,13 +142,18 @@ export default [
     const tokenizer = asTokenizerManifest(manifest.tokenizer, "the model's tokenizer");
     await useBackend(ctx);
     const loaded = await loadModel(ctx, manifest);
+    let stored;
     try {
       await fit(ctx, loaded.model, data, tokenizer, p);
-      return { model: await storeModel(ctx, loaded.model, { tokenizer }) };
+      stored = await storeModel(ctx, loaded.model, { tokenizer });
     } finally {
       loaded.dispose();
     }
+    await checkTrained(ctx, stored, data, 'the fine-tuned model');
+    return { model: stored };
   }),
+
+  implement(distillNode, runDistill),
 
   implement(exportNode, async (ctx, p, inputs) => {
     let manifest = inputs.one('model', asModelManifest);
