@@ -22,11 +22,11 @@ void test('resources: gpu, cpus, mem (to MiB) and time (to seconds), with params
   const g = r.graph!;
   assert.equal(g.executor, 'slurm');
   const m = g.nodes.get('m')!;
-  assert.deepEqual(m.resources, { gpu: 1, cpus: 4, mem: 8192, time: 5400 });
+  assert.deepEqual({ ...m.resources }, { gpu: 1, cpus: 4, mem: 8192, time: 5400 });
   assert.equal(m.retries, 2);
   assert.deepEqual(m.retry, { mem: 2, time: 1.5 });
   const e = g.nodes.get('e')!;
-  assert.deepEqual(e.resources, { time: 7200, mem: 512 });
+  assert.deepEqual({ ...e.resources }, { time: 7200, mem: 512 });
   assert.equal(e.retries, undefined, 'absent: the executor decides');
   assert.equal(e.retry, undefined);
 });

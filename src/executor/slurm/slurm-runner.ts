@@ -191,7 +191,8 @@ export class SlurmRunner implements NodeRunner {
       const hit = await this.o.cache.get(job.key);
       if (hit) {
         // What the node warned about on the compute node (a local worker streams these).
-        for (const w of hit.record.runs.at(-1)?.facts.warnings as unknown[] | undefined ?? []) if (typeof w === 'string') req.onWarning?.(w);
+        const warnings = hit.record.runs.at(-1)?.facts.warnings;
+        if (Array.isArray(warnings)) for (const w of warnings) if (typeof w === 'string') req.onWarning?.(w);
         return hit.record;
       }
       if (final.state === 'COMPLETED') {
