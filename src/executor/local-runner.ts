@@ -10,7 +10,7 @@ import type { Cache, IndexRecord } from './cache.js';
 import type { NodeTypeLookup } from './components.js';
 import { detectGpuSlots, ResourcePools } from './pools.js';
 import { runJob } from './run-job.js';
-import type { NodeRunner, RunRequest } from './runner.js';
+import { RunnerCancelled, type NodeRunner, type RunRequest } from './runner.js';
 import { runInWorker } from './worker-client.js';
 
 /** Resource names that are scheduler requests, not pools (see request.ts for Slurm). */
@@ -55,7 +55,10 @@ export class LocalRunner implements NodeRunner {
   }
 
   async run(req: RunRequest): Promise<IndexRecord> {
-    const grant = await this.pools.acquire(poolRequest(req.node.resources), req.stopNew);
+    const grant = await this.pools.acquire(poolRequest(req.node.resources), req.stopNew).catch((e: unknown) => {
+      // Still waiting for a slot when the run stopped starting nodes: it never began.
+      throw req.stopNew.aborted ? new RunnerCancelled('the run stopped after a failure') : e;
+    });
     try {
       req.onRunning?.({ worker: req.worker });
       if (!req.worker) {

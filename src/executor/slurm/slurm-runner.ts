@@ -142,8 +142,7 @@ export class SlurmRunner implements NodeRunner {
       }),
       { mode: 0o755 },
     );
-    req.signal.throwIfAborted();
-    req.stopNew.throwIfAborted();
+    if (req.signal.aborted || req.stopNew.aborted) throw new RunnerCancelled('the run stopped before this node was submitted');
     let id: string;
     try {
       id = await this.cli.submit(script, this.env);
