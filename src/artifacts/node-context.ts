@@ -44,6 +44,13 @@ export interface NodeContext {
    * Concurrent callers with the same key compute it once.
    */
   memo<T>(key: unknown, compute: () => Promise<T>): Promise<T>;
+
+  /**
+   * Tell the executor about a process this node started (a shell command in its own group):
+   * the node's key stays locked while that process lives, so a run started after this one was
+   * killed waits for it instead of running the same node beside it.
+   */
+  spawned?(pid: number): void;
 }
 
 /** What `NodeDecl.restore` may use: reading the store and copying files out of it, never writing to it. */

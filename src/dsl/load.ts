@@ -22,7 +22,7 @@ import { Resolver, type Edge } from './resolve.js';
 import { loadSchemaStore, SchemaLoadError, type SchemaStore } from './schema-store.js';
 import { SourceFile } from './source.js';
 import { Substituter } from './substitute.js';
-import { decodeUtf8, type BadUtf8 } from './utf8.js';
+import { decodeUtf8, type BadUtf8 } from '../artifacts/utf8.js';
 import type { Diagnostic, PipelineGraph, ResolvedNode } from './types.js';
 import { deref, locate, mapPairs } from './yaml-nav.js';
 
@@ -190,6 +190,7 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
       ...(p.retries !== undefined ? { retries: p.retries } : {}),
       ...(p.retry !== undefined ? { retry: p.retry } : {}),
       location: p.inst.loc,
+      sites: p.sites,
     });
   }
 

@@ -37,6 +37,16 @@ export interface InputRef {
   port: string;
 }
 
+/** Where a node's `with` values are written, so checks after the DSL can point at them. */
+export interface NodeSites {
+  /** The `with:` key (the node's id when it has none). */
+  with: Location;
+  /** Every param value and each element below it, by dotted path (`layers`, `layers.0`, `weights.mi`). */
+  params: Record<string, Location>;
+  /** Each input port's value. */
+  inputs: Record<string, Location>;
+}
+
 export interface ResolvedNode {
   /** Stable readable id; expanded nodes get `base.suffix`, e.g. `score.weight-entropy`. */
   id: string;
@@ -62,6 +72,8 @@ export interface ResolvedNode {
   /** `retry:` growth of the Slurm request per retry (factors); absent: the profile's. */
   retry?: { mem?: number; time?: number };
   location: Location;
+  /** Positions of its `with` values (absent for graphs built in code). */
+  sites?: NodeSites;
 }
 
 export interface PipelineGraph {

@@ -282,7 +282,7 @@ class PipelineRun {
 
   /** Apply a cache hit if there is one: restore outputs, materialize, mark cached. */
   private async tryHit(node: ResolvedNode, type: NodeType<never>, key: string, components: KeyComponents, started: number): Promise<NodeResult | undefined> {
-    const hit = await this.cache.get(key);
+    const hit = await this.cache.get(key, (message) => this.warn(node.id, message));
     if (!hit || !(await hit.apply())) return undefined;
     const outputs = hit.record.outputs;
     try {
@@ -330,7 +330,7 @@ class PipelineRun {
         getBytes: (ref) => this.cache.getBytes(ref.$blob),
         blobPath: (ref) => this.cache.blobPath(ref.$blob),
         writeFiles: async (files, baseDir) => {
-          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d));
+          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d), { root: this.graph.dir, who: `node ${node.id}: restoring its outputs` });
         },
       };
       const manifests: Record<string, unknown> = {};
@@ -397,6 +397,9 @@ class PipelineRun {
             onProgress: (progress) => this.logger.onEvent({ kind: 'progress', node: id, progress }),
             onLog: (line) => this.logger.onEvent({ kind: 'log', node: id, line }),
             onWarning: (message) => this.warn(id, message),
+            // The worker and whatever the node starts hold the key with us: if this process is
+            // killed outright, another run waits for them instead of running the node beside them.
+            onSpawn: (pid) => void lock.addHolder(pid),
           });
         } catch (e) {
           const failedLog = e instanceof RunnerError || e instanceof RunnerCancelled ? (e.logFile ?? logFile) : logFile;

@@ -62,7 +62,14 @@ export class LocalRunner implements NodeRunner {
     try {
       req.onRunning?.({ worker: req.worker });
       if (!req.worker) {
-        return await runJob(req.job, { cache: this.o.cache, lookup: this.o.lookup, signal: req.signal, worker: false, ...callbacks(req) });
+        return await runJob(req.job, {
+          cache: this.o.cache,
+          lookup: this.o.lookup,
+          signal: req.signal,
+          worker: false,
+          ...callbacks(req),
+          ...(req.onSpawn ? { onSpawned: req.onSpawn } : {}),
+        });
       }
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v;
@@ -71,7 +78,7 @@ export class LocalRunner implements NodeRunner {
         // Vulkan ignores CUDA_VISIBLE_DEVICES: TF.js on WebGPU (one device) takes the first slot's adapter.
         env.LAYERFUSE_WEBGPU_ADAPTER = grant.slots.gpu[0]!;
       }
-      return await runInWorker(req.job, { cache: this.o.cache, signal: req.signal, env, ...callbacks(req) });
+      return await runInWorker(req.job, { cache: this.o.cache, signal: req.signal, env, ...callbacks(req), ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
     } finally {
       grant.release();
     }

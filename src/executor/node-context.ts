@@ -20,6 +20,9 @@ export interface ContextOptions {
   logFile: string;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** A process the node started (see NodeContext.spawned). */
+  onSpawned?: (pid: number) => void;
+  /** Something a person should know that does not fail the node (a corrupt memo entry replaced). */
   onWarning?: (message: string) => void;
 }
 
@@ -40,6 +43,7 @@ export class ExecContext implements NodeContext {
   private readonly cache: Cache;
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
+  private readonly onSpawned: ((pid: number) => void) | undefined;
   private readonly onWarning: ((message: string) => void) | undefined;
 
   constructor(o: ContextOptions) {
@@ -52,6 +56,7 @@ export class ExecContext implements NodeContext {
     this.logFile = o.logFile;
     this.onProgress = o.onProgress;
     this.onLog = o.onLog;
+    this.onSpawned = o.onSpawned;
     this.onWarning = o.onWarning;
     mkdirSync(dirname(o.logFile), { recursive: true });
   }
@@ -60,6 +65,10 @@ export class ExecContext implements NodeContext {
     // Synchronous append: a line logged just before a crash is still in the file.
     appendFileSync(this.logFile, message.endsWith('\n') ? message : message + '\n');
     this.onLog?.(message);
+  }
+
+  spawned(pid: number): void {
+    this.onSpawned?.(pid);
   }
 
   progress(p: Progress): void {
@@ -108,7 +117,12 @@ export class ExecContext implements NodeContext {
   }
 
   memo<T>(key: unknown, compute: () => Promise<T>): Promise<T> {
-    return memoize(this.cache, key, compute, this.signal);
+    // A corrupt memo entry is told now, not kept in the run record as warn() does: it was
+    // replaced, and a later hit on this node's result has nothing left to warn about.
+    return memoize(this.cache, key, compute, this.signal, (message) => {
+      this.log(`warning: ${message}`);
+      this.onWarning?.(message);
+    });
   }
 }
 
@@ -118,7 +132,7 @@ export class ExecContext implements NodeContext {
  * value comes back as JSON (a fresh value from compute is round-tripped too), so callers see
  * the same shape whether it was computed or read.
  */
-export async function memoize<T>(cache: Cache, key: unknown, compute: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function memoize<T>(cache: Cache, key: unknown, compute: () => Promise<T>, signal?: AbortSignal, onCorrupt?: (message: string) => void): Promise<T> {
   const memoKey = digestOf({ memo: key });
   let map = inflight.get(cache);
   if (!map) {
@@ -128,11 +142,11 @@ export async function memoize<T>(cache: Cache, key: unknown, compute: () => Prom
   const existing = map.get(memoKey);
   if (existing) return existing as Promise<T>;
   const p = (async (): Promise<T> => {
-    const stored = await cache.getMemo(memoKey);
+    const stored = await cache.getMemo(memoKey, onCorrupt);
     if (stored) return stored.value as T;
     const lock = await cache.lock(`memo-${memoKey}`, signal);
     try {
-      const again = await cache.getMemo(memoKey);
+      const again = await cache.getMemo(memoKey, onCorrupt);
       if (again) return again.value as T;
       const value = JSON.parse(canonicalJson(await compute())) as T;
       await cache.setMemo(memoKey, value);

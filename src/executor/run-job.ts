@@ -24,6 +24,7 @@ export interface RunJobOptions {
   worker: boolean;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onSpawned?: (pid: number) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -52,6 +53,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     logFile: job.logFile,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
+    ...(o.onSpawned ? { onSpawned: o.onSpawned } : {}),
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const startedAt = new Date();

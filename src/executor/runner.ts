@@ -33,6 +33,8 @@ export interface RunRequest {
   onRunning?: (info: { worker?: boolean; detail?: string }) => void;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** A process on this machine that works for the node (a worker, a shell command) started. */
+  onSpawn?: (pid: number) => void;
   /** Something worth telling that does not fail the node (a resubmission, a lost squeue). */
   onWarning?: (message: string) => void;
 }

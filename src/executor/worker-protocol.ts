@@ -10,6 +10,8 @@ export const WORKER_ERROR_PREFIX = 'layerfuse worker: ';
 export type WorkerMessage =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'log'; line: string }
+  /** The node started a process (NodeContext.spawned): the parent adds it to the key's lock holders. */
+  | { kind: 'spawned'; pid: number }
   | { kind: 'warning'; message: string }
   | { kind: 'result'; key: string }
   | { kind: 'error'; message: string; name: string };

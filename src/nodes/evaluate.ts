@@ -8,6 +8,7 @@ import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
 import { family } from './family.js';
+import { checkLayerParam } from './static-facts.js';
 
 export interface EvaluateParams {
   split: SplitName;
@@ -39,6 +40,7 @@ export const evaluateNode: NodeDecl<EvaluateParams> = {
   inputs,
   outputs: { evaluation: { type: 'evaluation', description: 'The metrics as JSON.' } },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
 export const predictNode: NodeDecl<EvaluateParams> = {
@@ -55,6 +57,7 @@ export const predictNode: NodeDecl<EvaluateParams> = {
     },
   },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
 export const evaluateNodes = family([evaluateNode, predictNode], () => import('./run/evaluate.js'));

@@ -9,6 +9,7 @@
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { family } from './family.js';
+import { checkLayerParam, factsOf } from './static-facts.js';
 
 /** Training hyperparameters shared by model/train and model/finetune (defaults in `trainingSchema`). */
 export interface TrainingParams {
@@ -97,6 +98,7 @@ export const trainNode: NodeDecl<TrainParams> = {
   },
   outputs: { model: { type: 'model', description: 'The trained classifier.' } },
   worker: true,
+  facts: (p) => ({ model: { layers: p.layers } }),
 };
 
 export const finetuneNode: NodeDecl<TrainingParams> = {
@@ -110,6 +112,7 @@ export const finetuneNode: NodeDecl<TrainingParams> = {
   },
   outputs: { model: { type: 'model', description: 'The fine-tuned classifier.' } },
   worker: true,
+  facts: (_p, inputs) => ({ model: factsOf(inputs, 'model') }),
 };
 
 export const exportNode: NodeDecl<ExportParams> = {
@@ -127,6 +130,7 @@ export const exportNode: NodeDecl<ExportParams> = {
   inputs: { model: { type: 'model', description: 'The model to export.' } },
   outputs: { files: { type: 'files', description: 'The Hugging Face directory.', publish: true } },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
 export interface DistillParams extends TrainingParams {

@@ -21,6 +21,7 @@ import { family } from './family.js';
 import { randomForestNode } from './fuse.js';
 import { captureParams } from './signals.js';
 import { signalNodes } from './score.js';
+import { factsOf, keptOf, sameLayers } from './static-facts.js';
 
 export interface AblationParams {
   split: SplitName;
@@ -41,6 +42,11 @@ export const ablationNode: NodeDecl<AblationParams> = {
   },
   outputs: { ablation: { type: 'ablation', description: 'accuracy_full, accuracies without each layer, drops.' } },
   worker: true,
+  check: (ctx) => {
+    const kept = keptOf(factsOf(ctx.inputs, 'model'));
+    if (kept && kept.length < 2) ctx.error(`ablation needs a model with at least 2 layers; \`${(ctx.inputs.model as { node: string }).node}\` gives ${kept.length}`, 'model');
+  },
+  facts: (_p, inputs) => ({ ablation: sameLayers(factsOf(inputs, 'model')) }),
 };
 
 /** Params every curve node takes. */

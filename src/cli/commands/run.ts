@@ -7,8 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { runPipeline, type RunOptions, type RunSummary } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
-import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { openStore, storeNotice } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, RESULTS_DIR_OPTION, runCommand, SET_OPTION, UsageError } from '../command.js';
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 import { nodeMessage, progressLogger } from '../progress.js';
@@ -21,7 +21,10 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --only ID           run only this node (or group) and what it needs (repeatable)
   --force ID          rerun this node (or group) even when cached (repeatable)
   --keep-going        after a failure, run everything not downstream of it
-  --cache-dir DIR     the cache (default: cache/ in the current directory)
+  --cache-dir DIR     the cache (default: $LAYERFUSE_CACHE_DIR, else cache/ in the project root: the
+                      nearest folder up from PIPELINE with a .layerfuse, .git or package.json)
+  --results-dir DIR   where published outputs go (default: $LAYERFUSE_RESULTS_DIR, else results/
+                      in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
   --executor E        local (this machine) | slurm (each node a batch job); default the
                       pipeline's \`executor:\`, else local
@@ -70,6 +73,7 @@ export function run(argv: string[]): Promise<number> {
       {
         ...SET_OPTION,
         ...CACHE_DIR_OPTION,
+        ...RESULTS_DIR_OPTION,
         jobs: { type: 'string', short: 'j' },
         only: { type: 'string', multiple: true },
         force: { type: 'string', multiple: true },
@@ -89,10 +93,13 @@ export function run(argv: string[]): Promise<number> {
     const executor: ExecutorName = (v.executor as ExecutorName | undefined) ?? graph.executor ?? 'local';
     if (executor === 'local' && (v.profile !== undefined || v['max-jobs'] !== undefined)) throw new UsageError('--profile and --max-jobs are for --executor slurm');
     if (executor === 'slurm' && v.jobs !== undefined) throw new UsageError('-j bounds the nodes run on this machine; with --executor slurm, --max-jobs bounds the jobs in flight');
-    const cache = await openCache(v['cache-dir'], 'write');
+    const { cache, store } = await openStore(graph.file, v, 'write');
+    const notice = storeNotice(store);
+    if (notice) writeErr(notice + '\n');
     const logger = progressLogger();
     const options: RunOptions = {
       cache,
+      resultsDir: store.resultsDir,
       jobs,
       only: v.only ?? [],
       force: v.force ?? [],
