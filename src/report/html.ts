@@ -60,6 +60,9 @@ td.num, th.num { text-align: right; }
 td.wrap { white-space: normal; min-width: 320px; }
 td.empty { color: var(--muted); font-style: italic; }
 figure { margin: 16px 0 8px; }
+.figure-grid { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
+.figure-grid figure { flex: 0 1 auto; }
+.figure-grid figcaption { max-width: 480px; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 6px; max-width: 980px; }
 details { margin: 10px 0; }
@@ -98,8 +101,9 @@ export function reportHtml(opts: { analysis: Analysis; comparisons: Comparisons;
       const t = byId.get(id);
       return t ? [tableBlock(t, s.collapsed?.includes(id) ?? false)] : [];
     });
-    const extra = s.id === 'statistics' ? `<p class="callout">${esc(c.note)}</p>` : '';
-    return `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${extra}\n${tables.join('\n')}\n${figs.map(figureBlock).join('\n')}\n</section>`;
+    // Several figures of one kind (a heatmap per dataset) sit side by side where the page is wide enough.
+    const body = figs.length > 1 ? `<div class="figure-grid">\n${figs.map(figureBlock).join('\n')}\n</div>` : figs.map(figureBlock).join('\n');
+    return `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${tables.join('\n')}\n${body}\n</section>`;
   });
   const selectOn = a.selectOn.join(', ');
   const engines = [...new Set(a.curves.map((x) => x.engine))].sort().join(', ');
@@ -134,7 +138,7 @@ ${sections.join('\n')}
 <h3>Params</h3>
 ${kv(params)}
 <h3>Inputs and their cache keys</h3>
-${kv(keys)}
+${keys.length > 12 ? `<details><summary>${keys.length} inputs</summary>\n${kv(keys)}\n</details>` : kv(keys)}
 </section>
 </main>
 </body>
