@@ -19,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   nodes: { summary: 'list node types, or describe one', load: () => import('./commands/nodes.js') },
   schema: { summary: 'print the pipeline JSON Schema (or --write schemas/)', load: () => import('./commands/schema.js') },
   cache: { summary: 'cache ls | verify | gc', load: () => import('./commands/cache.js') },
-  'run-node': { summary: 'run one node whose dependencies are cached (by hand, Slurm jobs, workers)', load: () => import('./commands/run-node.js') },
+  'run-node': { summary: 'run one node whose dependencies are cached (by hand, Slurm jobs)', load: () => import('./commands/run-node.js') },
 };
 
 function usage(): string {

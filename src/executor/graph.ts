@@ -1,6 +1,7 @@
 /**
- * Pure graph helpers over a PipelineGraph (lage `target-graph` style): dependencies of a node,
- * the closure an `--only` selection needs, and what lies downstream of a node.
+ * Pure graph helpers over a PipelineGraph (lage `target-graph` style): dependencies of a node and
+ * the closure an `--only` selection needs. The graph's nodes come in topological order from the
+ * DSL (src/dsl/graph.ts `topoOrder`, the one topological sort), so nothing here sorts.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
 import { didYouMean } from '../dsl/did-you-mean.js';
@@ -16,70 +17,24 @@ export function dependenciesOf(node: ResolvedNode): string[] {
   return [...deps].sort();
 }
 
-export function toGraphlib(graph: PipelineGraph): Graph {
-  const g = new Graph({ directed: true });
-  for (const id of graph.nodes.keys()) g.setNode(id);
-  for (const node of graph.nodes.values()) {
-    for (const dep of dependenciesOf(node)) {
-      if (!graph.nodes.has(dep)) throw new Error(`graph: node ${node.id} depends on unknown node ${dep}`);
-      g.setEdge(dep, node.id);
-    }
-  }
-  if (!alg.isAcyclic(g)) throw new Error('graph: the pipeline graph has a cycle');
-  return g;
-}
+/** Where a reachability search starts: not a valid node id (ids never hold a NUL). */
+const ROOT = '\0selection';
 
-/** Node ids in a deterministic topological order (ties by id). */
-export function topologicalOrder(graph: PipelineGraph): string[] {
-  const g = toGraphlib(graph);
-  const indegree = new Map<string, number>();
-  for (const id of g.nodes()) indegree.set(id, (g.predecessors(id) ?? []).length);
-  const ready = [...indegree].filter(([, d]) => d === 0).map(([id]) => id).sort();
-  const out: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift() as string;
-    out.push(id);
-    for (const next of (g.successors(id) ?? []).sort()) {
-      const d = (indegree.get(next) ?? 0) - 1;
-      indegree.set(next, d);
-      if (d === 0) {
-        ready.push(next);
-        ready.sort();
-      }
-    }
-  }
-  return out;
-}
-
-/** The selected ids plus everything they need, transitively. */
+/**
+ * The selected ids plus everything they need, transitively. A graphlib search over dependency
+ * edges from a virtual root joined to the selection; graphlib's Dijkstra is iterative, unlike
+ * its depth-first algorithms, which overflow the stack on dependency chains a few thousand long.
+ */
 export function upstreamClosure(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  const stack = [...ids];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (out.has(id)) continue;
-    out.add(id);
-    const node = graph.nodes.get(id);
-    if (node) stack.push(...dependenciesOf(node));
+  const g = new Graph({ directed: true });
+  for (const node of graph.nodes.values()) {
+    g.setNode(node.id);
+    for (const dep of dependenciesOf(node)) g.setEdge(node.id, dep);
   }
-  return out;
-}
-
-/** Every node downstream of the given ones (not including them). */
-export function downstreamOf(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
-  const g = toGraphlib(graph);
-  const out = new Set<string>();
-  const stack = [...ids];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    for (const next of g.successors(id) ?? []) {
-      if (!out.has(next)) {
-        out.add(next);
-        stack.push(next);
-      }
-    }
-  }
-  return out;
+  for (const id of ids) g.setEdge(ROOT, id);
+  if (!g.hasNode(ROOT)) return new Set();
+  const paths = alg.dijkstra(g, ROOT);
+  return new Set(Object.keys(paths).filter((id) => id !== ROOT && paths[id]!.distance < Infinity));
 }
 
 /**

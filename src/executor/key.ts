@@ -5,7 +5,7 @@
  * the content digests of the inputs (upstream OUTPUT digests, which gives early cut-off) and,
  * for node types that read files outside the cache, the content digests of those files.
  */
-import { digestOf } from './canonical-json.js';
+import { digestOf } from '../artifacts/canonical-json.js';
 
 /** Bump to invalidate every key at once (a change in how nodes are keyed or records are laid out). */
 export const KEY_VERSION = 1;

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { prettyCanonicalJson } from './canonical-json.js';
+import { prettyCanonicalJson } from '../artifacts/canonical-json.js';
 import type { Lock } from './cache.js';
 import type { KeyComponents } from './key.js';
 

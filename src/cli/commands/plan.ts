@@ -3,7 +3,7 @@
  * `params changed: with.lr`, `input changed: base`, `type version changed`, `forced`, `not
  * cacheable`, `upstream runs: ...`), diffed against the lock file of the last run.
  */
-import { planPipeline, type PlanEntry } from '../../executor/planner.js';
+import { planPipeline, type PlanEntry } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeOut } from '../output.js';

@@ -2,9 +2,10 @@
  * BertConfig <-> Hugging Face config.json, with validation up front (tfjs-layers shape: bad
  * arguments fail at construction, never halfway through a forward).
  */
+import { InputError } from '../../artifacts/errors.js';
 import type { BertConfig } from '../types.js';
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -7,13 +7,14 @@
  * is one whose list skips some. Parameters are keyed by HF names with original layer indices.
  * Dense kernels are held [in, out] (HF: [out, in]); see names.ts `isDenseKernel`.
  */
+import { InputError } from '../../artifacts/errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../types.js';
-import type { NamedTensor } from '../safetensors.js';
+import type { TensorData } from '../../artifacts/types.js';
 import { validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
 
-export class ModelError extends Error {
+export class ModelError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';
@@ -109,7 +110,7 @@ export class BertClassifier {
    * Build from HF tensors (canonical names `bert.*` + `classifier.*`, HF [out, in] layout).
    * Every expected tensor must be present with its shape, and nothing else (errors list them).
    */
-  static fromHF(config: BertConfig, tensors: ReadonlyMap<string, NamedTensor>, opts: FromHFOptions = {}): BertClassifier {
+  static fromHF(config: BertConfig, tensors: ReadonlyMap<string, TensorData>, opts: FromHFOptions = {}): BertClassifier {
     validateConfig(config);
     const source = opts.source ?? 'checkpoint';
     const layers = BertClassifier.checkLayers(config, opts.layers);
@@ -207,9 +208,9 @@ export class BertClassifier {
    * HF tensors (F32, [out, in] kernels) for the kept layers. With `renumber`, kept layers become
    * 0..k-1 (an export); otherwise names keep original indices (a manifest).
    */
-  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, NamedTensor> {
+  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, TensorData> {
     const layers = this.resolveLayers(opts.layers);
-    const out = new Map<string, NamedTensor>();
+    const out = new Map<string, TensorData>();
     for (const [name, v] of this.paramsFor(layers)) {
       const data = v.dataSync() as Float32Array;
       let outName = name;

@@ -3,16 +3,17 @@
  * BertClassifier. Both BertForSequenceClassification and bare BertModel checkpoints: a bare
  * one gets a new classifier head (seeded, HF init) with the caller's labels.
  */
+import { InputError } from '../../artifacts/errors.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BertConfig } from '../types.js';
-import { readSafetensors } from '../safetensors.js';
+import { readSafetensors } from '../../artifacts/safetensors.js';
 import { configFromHF } from '../bert/config.js';
 import { BertClassifier } from '../bert/model.js';
 import { normalizeTensors } from './names.js';
 
-export class CheckpointError extends Error {
+export class CheckpointError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'CheckpointError';

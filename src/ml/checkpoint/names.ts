@@ -3,10 +3,10 @@
  * bare BertModel files have no `bert.` prefix, old TF-converted files use LayerNorm
  * `gamma`/`beta`, and pretraining checkpoints carry heads and buffers we do not use.
  */
-import type { NamedTensor } from '../safetensors.js';
+import type { TensorData } from '../../artifacts/types.js';
 
 export interface NormalizedTensors {
-  tensors: Map<string, NamedTensor>;
+  tensors: Map<string, TensorData>;
   /** Keys dropped on purpose (pretraining heads, position_ids buffers). */
   ignored: string[];
   /** The checkpoint holds a classifier head. */
@@ -27,8 +27,8 @@ export function canonicalName(key: string): string {
   return name;
 }
 
-export function normalizeTensors(raw: ReadonlyMap<string, NamedTensor>, source: string): NormalizedTensors {
-  const tensors = new Map<string, NamedTensor>();
+export function normalizeTensors(raw: ReadonlyMap<string, TensorData>, source: string): NormalizedTensors {
+  const tensors = new Map<string, TensorData>();
   const ignored: string[] = [];
   for (const [key, t] of raw) {
     if (isIgnored(key)) {

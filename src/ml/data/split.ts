@@ -38,8 +38,6 @@ export interface SplitOptions {
   seed: number;
 }
 
-export const DEFAULT_SPLIT_OPTIONS: SplitOptions = { train: 0.8, validation: 0.1, test: 0.1, calibration: 512, seed: 42 };
-
 export interface SplitResult {
   /** Example indices per split, ascending (file order). */
   indices: Record<SplitName, number[]>;

@@ -2,6 +2,7 @@
  * BERT tokenization through `@huggingface/tokenizers` (normalizer, pre-tokenizer and WordPiece
  * all come from the library; we add truncation, which its encode does not do, and [CLS]/[SEP]).
  */
+import { TokenizerError } from './errors.js';
 import { Tokenizer } from '@huggingface/tokenizers';
 
 /** Characters of a text tokenized first per piece wanted (see encodeOne). */
@@ -32,17 +33,17 @@ export class BertTokenizer {
 
   constructor(json: Record<string, unknown>, opts: BertTokenizerOptions) {
     const what = opts.what ?? 'tokenizer';
-    if (!Number.isInteger(opts.maxLength) || opts.maxLength < 3) throw new Error(`${what}: max length must be an integer >= 3, got ${opts.maxLength}`);
+    if (!Number.isInteger(opts.maxLength) || opts.maxLength < 3) throw new TokenizerError(`${what}: max length must be an integer >= 3, got ${opts.maxLength}`);
     const model = json.model as { type?: string; vocab?: Record<string, number> } | undefined;
     if (!model || model.type !== 'WordPiece' || !model.vocab) {
-      throw new Error(`${what}: tokenizer.json model is ${model?.type ?? 'missing'}; only BERT WordPiece tokenizers are supported`);
+      throw new TokenizerError(`${what}: tokenizer.json model is ${model?.type ?? 'missing'}; only BERT WordPiece tokenizers are supported`);
     }
     this.json = json;
     this.tok = new Tokenizer(json, {});
     const id = (t: string): number | undefined => this.tok.token_to_id(t);
     const need = (t: string): number => {
       const v = id(t);
-      if (v === undefined) throw new Error(`${what}: vocabulary has no ${t} token`);
+      if (v === undefined) throw new TokenizerError(`${what}: vocabulary has no ${t} token`);
       return v;
     };
     const mask = id('[MASK]');
