@@ -13,7 +13,7 @@ import { ReportInputError } from './errors.js';
 import { allFigures, renderSpec } from './figures/index.js';
 import { reportHtml, type PageFigure } from './html.js';
 import { importances } from './importances.js';
-import type { ReportInput } from './input.js';
+import { curveName, type ReportInput } from './input.js';
 import { bestPerDataset, summaryLines, type Best } from './summary.js';
 import { tableCsv, tableJson, tableMarkdown } from './table.js';
 import { allTables } from './tables/index.js';
@@ -45,6 +45,18 @@ function checkDistillations(input: ReportInput, a: Analysis, warnings: string[])
   for (const f of input.fusions) {
     if (!a.datasets.some((x) => x.name === f.dataset)) warnings.push(`fusion ${f.scores.strategy} on ${f.dataset}: no curve covers that dataset`);
   }
+  // With one dataset, a test-split evaluation of all the layers is the curves' unpruned model:
+  // a different accuracy means a different model, split or engine, which a reader should know.
+  const only = a.datasets.length === 1 ? a.datasets[0] : undefined;
+  for (const e of input.evaluations ?? []) {
+    if (only && e.split === 'test' && JSON.stringify(e.layers) === JSON.stringify(only.unpruned.layers) && e.accuracy !== only.unpruned.accuracy) {
+      warnings.push(`evaluation ${e.source}: test accuracy ${e.accuracy} of all ${e.layers.length} layers differs from the curves' unpruned ${only.unpruned.accuracy} (another model, split or engine?)`);
+    }
+  }
+  for (const c of input.curves) {
+    // Written by prune nodes that know max_drop: no k met it, so the plain argmax chose.
+    if ((c.best as { rule?: string }).rule === 'max-drop-unmet') warnings.push(`${curveName(c)}: no k stayed within max_drop ${c.max_drop}; the most accurate k was chosen instead`);
+  }
 }
 
 export async function buildReport(input: ReportInput, outDir: string): Promise<ReportFiles> {
@@ -55,7 +67,7 @@ export async function buildReport(input: ReportInput, outDir: string): Promise<R
   const distillations = distillationRows(input.distillations, datasetOrder);
   const imp = importances(input.fusions, datasetOrder);
   const comparisons: Comparisons = compare(a, distillations);
-  const tables = allTables(a, distillations, imp, comparisons);
+  const tables = allTables(a, distillations, imp, comparisons, input.evaluations ?? []);
   const summary = summaryLines(a, comparisons);
 
   await mkdir(join(outDir, 'tables'), { recursive: true });

@@ -35,6 +35,7 @@ const SECTIONS: Section[] = [
   { id: 'importances', title: 'Signal importances', tables: ['importances', 'importances-by-dataset'], figures: ['importances'], collapsed: ['importances-by-dataset'] },
   { id: 'order', title: 'Layer-removal order', tables: [], figures: ['heatmap-'] },
   { id: 'statistics', title: 'Statistics across datasets', tables: ['wilcoxon'], figures: [], collapsed: [] },
+  { id: 'evaluations', title: 'Evaluations', tables: ['evaluations'], figures: [] },
 ];
 
 const CSS = `
@@ -95,7 +96,9 @@ function kv(entries: Array<[string, string]>): string {
 export function reportHtml(opts: { analysis: Analysis; comparisons: Comparisons; tables: Table[]; figures: PageFigure[]; warnings: string[] }): string {
   const { analysis: a, comparisons: c } = opts;
   const byId = new Map(opts.tables.map((t) => [t.id, t]));
-  const sections = SECTIONS.map((s) => {
+  // A section with nothing to show (no evaluations given) is left out, and so is its contents line.
+  const shown = SECTIONS.filter((s) => s.tables.some((id) => byId.has(id)) || opts.figures.some((f) => s.figures.some((p) => (p.endsWith('-') ? f.figure.id.startsWith(p) : f.figure.id === p))));
+  const sections = shown.map((s) => {
     const figs = opts.figures.filter((f) => s.figures.some((p) => (p.endsWith('-') ? f.figure.id.startsWith(p) : f.figure.id === p)));
     const tables = s.tables.flatMap((id) => {
       const t = byId.get(id);
@@ -124,7 +127,7 @@ export function reportHtml(opts: { analysis: Analysis; comparisons: Comparisons;
 <h1>${esc(a.pipeline.name)}</h1>
 <p class="meta">layerfuse report · ${a.datasets.length} dataset${a.datasets.length === 1 ? '' : 's'} (${esc(a.datasets.map((d) => d.name).join(', '))}) · ${a.rows.length} strategies · best k chosen on <strong>${esc(selectOn)}</strong>${a.maxDrop.length ? ` within a drop of ${esc(a.maxDrop.join(' / '))}` : ''} · engine ${esc(engines)}</p>
 </header>
-<nav><ol>${[...SECTIONS.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`), '<li><a href="#pipeline">Pipeline and inputs</a></li>'].join('')}</ol></nav>
+<nav><ol>${[...shown.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`), '<li><a href="#pipeline">Pipeline and inputs</a></li>'].join('')}</ol></nav>
 <section id="summary">
 <h2>Summary</h2>
 ${byId.has('best') ? tableBlock(byId.get('best') as Table, false) : ''}

@@ -7,7 +7,7 @@ export { analyse, percentChange, type Analysis, type Cell, type DatasetInfo } fr
 export { compare, significanceNote, type Comparison, type Comparisons } from './comparisons.js';
 export { ReportInputError } from './errors.js';
 export { removalSteps, type RemovalCell } from './heatmap.js';
-export { checkInput, type FusionInput, type FusionManifest, type PipelineInfo, type ReportInput } from './input.js';
+export { checkInput, type EvaluationInput, type FusionInput, type FusionManifest, type PipelineInfo, type ReportInput } from './input.js';
 export { accuracyToSize, bertParameters, sizeGB, sizeMB, type SizeConfig } from './size.js';
 export { minExactP, ranksDescending, standardError, wilcoxonSignedRank, type WilcoxonResult } from './stats.js';
 export { bestPerDataset, summaryLines, type Best } from './summary.js';

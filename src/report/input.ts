@@ -28,6 +28,19 @@ export interface FusionInput {
   scores: FusionManifest;
 }
 
+/** A model/evaluate result given to the report: listed as is, and checked against the curves where it can be. */
+export interface EvaluationInput {
+  /** The producing node id. */
+  source: string;
+  split: string;
+  /** Kept layers evaluated (original indices). */
+  layers: number[];
+  accuracy: number;
+  macro_f1: number;
+  examples: number;
+  backend?: string;
+}
+
 export interface PipelineInfo {
   name: string;
   /** The pipeline's params as resolved for this run (defaults and --set applied). */
@@ -43,6 +56,8 @@ export interface ReportInput {
   distillations: DistillationManifest[];
   /** Learned fusions, for their signal importances (others are listed but not plotted). */
   fusions: FusionInput[];
+  /** Extra evaluations (e.g. of the unpruned model), listed in their own table; absent: none. */
+  evaluations?: EvaluationInput[];
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -130,6 +145,12 @@ export function checkFusion(f: FusionInput, index: number): void {
   }
 }
 
+export function checkEvaluation(e: EvaluationInput, index: number): void {
+  const where = `evaluation ${index + 1} (from ${e.source})`;
+  checkLayers(e.layers, `${where}: layers`);
+  checkScore({ accuracy: e.accuracy, macro_f1: e.macro_f1, examples: e.examples }, where);
+}
+
 /** Check everything up front, so that building the report never meets a malformed value. */
 export function checkInput(input: ReportInput): void {
   if (!input.pipeline || typeof input.pipeline.name !== 'string') throw new ReportInputError('report input: pipeline name missing');
@@ -137,4 +158,5 @@ export function checkInput(input: ReportInput): void {
   input.curves.forEach(checkCurve);
   input.distillations.forEach(checkDistillation);
   input.fusions.forEach(checkFusion);
+  (input.evaluations ?? []).forEach(checkEvaluation);
 }

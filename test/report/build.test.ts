@@ -106,3 +106,29 @@ void test('bad input fails before anything is written, naming what is wrong', as
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+void test('evaluations get a table, and one that contradicts the curves’ unpruned model is a warning', async () => {
+  const dir = await tmp();
+  try {
+    const input = smallInput();
+    input.curves = input.curves.filter((c) => c.dataset === 'alpha');
+    input.fusions = input.fusions.filter((f) => f.dataset === 'alpha');
+    input.evaluations = [
+      { source: 'eval-base', split: 'test', layers: [0, 1, 2], accuracy: 0.805, macro_f1: 0.8, examples: 200, backend: 'wasm' },
+      { source: 'eval-val', split: 'validation', layers: [0, 1, 2], accuracy: 0.81, macro_f1: 0.8, examples: 100 },
+    ];
+    (input.curves[0]?.best as { rule?: string }).rule = 'max-drop-unmet';
+    (input.curves[0] as { max_drop?: number }).max_drop = 0.005;
+    const files = await buildReport(input, dir);
+    assert.deepEqual(files.warnings, [
+      "evaluation eval-base: test accuracy 0.805 of all 3 layers differs from the curves' unpruned 0.8 (another model, split or engine?)",
+      'curve of "random-forest" on "alpha" (from order.alpha.random-forest): no k stayed within max_drop 0.005; the most accurate k was chosen instead',
+    ]);
+    assert.equal(await readFile(join(dir, 'tables/evaluations.csv'), 'utf8'), 'source,split,layers,kept,examples,accuracy,macro_f1,backend\neval-base,test,3,0 1 2,200,0.805,0.8,wasm\neval-val,validation,3,0 1 2,100,0.81,0.8,\n');
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    assert.match(html, /<section id="evaluations">/);
+    assert.match(html, /<li>evaluation eval-base: test accuracy 0\.805/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
