@@ -17,7 +17,11 @@ export type PortType =
   | 'signals'
   | 'scores'
   | 'ablation'
-  | 'fusion';
+  | 'fusion'
+  /** A pruning curve (src/ml/prune/formats.ts CurveManifest): prune/sequential, iterative, greedy. */
+  | 'curve'
+  /** A distillation result (src/ml/prune/formats.ts DistillationManifest): model/distill. */
+  | 'distillation';
 
 /** A JSON Schema (draft 2020-12 subset that ajv understands) for one `with` parameter. */
 export type JsonSchema = Record<string, unknown>;
@@ -61,6 +65,10 @@ export type Manifest = unknown;
 /** A set of files, e.g. a shell node's declared outputs or a report folder. Keys are relative paths. */
 export interface FilesManifest {
   files: Record<string, BlobRef>;
+  /** The file a person opens first (a key of `files`, e.g. `report.html`); `run` names it in its summary. Absent: the folder. */
+  main?: string;
+  /** A few lines `run` prints under that path on a terminal (e.g. the best strategy per dataset). */
+  summary?: string[];
 }
 
 /** An input as a node receives it. */
