@@ -32,7 +32,7 @@ export function bestPerDataset(a: Analysis): Best[] {
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
-const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}%`;
+const signed = (v: number): string => `${v >= 0 ? '+' : '-'}${Math.abs(v).toFixed(2)}%`;
 
 export function summaryLines(a: Analysis, c: Comparisons): string[] {
   const best = bestPerDataset(a);
