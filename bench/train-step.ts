@@ -11,7 +11,7 @@ import { BertClassifier } from '../src/ml/bert/model.js';
 import { lossAndGrads } from '../src/ml/bert/gradients.js';
 import { isDecayed } from '../src/ml/bert/names.js';
 import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
-import { SHAPES, configOf, forwardSeconds, pairedBest, randomBatch, timeIt, torchAvailable, torchTimes } from './forward.js';
+import { SHAPES, configOf, forwardSecondsAsync, pairedBestAsync, randomBatch, timeItAsync, torchAvailable, torchTimes } from './forward.js';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -25,10 +25,10 @@ async function main(): Promise<void> {
     const batch = randomBatch(s);
     const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
     let step = 0;
-    const trainStep = (): void => {
-      const r = lossAndGrads(model, batch, { training: true, seed: step++ });
+    const trainStep = async (): Promise<void> => {
+      const r = await lossAndGrads(model, batch, { training: true, seed: step++ });
       r.forward.logits.dispose();
-      clipByGlobalNorm(r.grads, 1);
+      await clipByGlobalNorm(r.grads, 1);
       opt.step(r.grads, 1e-4);
       for (const g of r.grads.values()) g.dispose();
     };
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     // Forward and step alternate, and each side takes its best run: this machine's speed drifts
     // by 10-30% over minutes (shared host), which timing all forwards first and all steps after
     // would put into the ratio.
-    const [fwd, train] = pairedBest(reps, () => forwardSeconds(model, batch, 1, false), () => timeIt(1, trainStep, false));
+    const [fwd, train] = await pairedBestAsync(reps, () => forwardSecondsAsync(model, batch, 1, false), () => timeItAsync(1, trainStep, false));
     if (tf.memory().numTensors !== before) throw new Error('training step leaked tensors');
     opt.dispose();
     model.dispose();

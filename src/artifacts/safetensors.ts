@@ -11,13 +11,13 @@
  * so equal tensors give equal bytes and therefore one blob.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { InputError } from './errors.js';
+import { checkSafetensorsHeader, DTYPE_BYTES, SafetensorsError } from './safetensors-check.js';
 import type { DType, TensorData } from './types.js';
 
 /** The tensor name inside a store blob. */
 export const TENSOR_NAME = 'tensor';
 
-const BYTES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8, U8: 1 };
+const BYTES = DTYPE_BYTES as Readonly<Record<DType, number>>;
 
 const ARRAY: Record<DType, string> = {
   F32: 'Float32Array',
@@ -29,15 +29,10 @@ const ARRAY: Record<DType, string> = {
   U8: 'Uint8Array',
 };
 
-export class SafetensorsError extends InputError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetensorsError';
-  }
-}
+export { SafetensorsError };
 
 function isDType(d: unknown): d is DType {
-  return typeof d === 'string' && d in BYTES;
+  return typeof d === 'string' && Object.hasOwn(BYTES, d);
 }
 
 export function elementCount(shape: readonly number[]): number {
@@ -102,57 +97,25 @@ export interface DecodeOptions {
 
 /** Parse safetensors bytes. `source` names the file or blob in errors. */
 export function decodeSafetensors(bytes: Uint8Array, source: string, opts: DecodeOptions = {}): { tensors: Map<string, TensorData>; metadata: Record<string, string> } {
-  const fail = (msg: string): never => {
-    throw new SafetensorsError(`${source}: ${msg}`);
-  };
-  if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (8 + headerLen > bytes.length) {
-    fail(`truncated: header claims ${headerLen} bytes but the file has ${bytes.length - 8} after the length`);
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    fail(`bad header: not JSON (${(e as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('bad header: not a JSON object');
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.length - dataStart;
+  // The whole header is validated (offsets, overlaps, duplicate keys) before any tensor is read.
+  const { entries, metadata, dataStart } = checkSafetensorsHeader(bytes, source);
   const tensors = new Map<string, TensorData>();
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
-      continue;
-    }
-    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof info !== 'object' || info === null) fail(`bad header: entry ${name} is not an object`);
-    const { dtype, shape, data_offsets: offs } = info;
-    if (!isDType(dtype)) return fail(`tensor ${name}: unsupported dtype ${String(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      fail(`tensor ${name}: bad shape ${JSON.stringify(shape)}`);
-    }
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isInteger(o) && o >= 0)) {
-      fail(`tensor ${name}: bad data_offsets ${JSON.stringify(offs)}`);
-    }
-    const [begin, end] = offs as [number, number];
-    const count = elementCount(shape as number[]);
-    const want = count * BYTES[dtype];
-    if (end - begin !== want) {
-      fail(`tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape ${JSON.stringify(shape)} ${dtype} needs ${want}`);
-    }
-    if (end > dataLen) fail(`truncated: tensor ${name} ends at byte ${end} of the data but the file holds only ${dataLen} data bytes`);
-    if (opts.only && !opts.only(name)) continue;
+  for (const e of entries) {
+    if (opts.only && !opts.only(e.name)) continue;
+    const dtype = e.dtype as DType;
     const widened = opts.widen === true && (dtype === 'F16' || dtype === 'BF16' || dtype === 'F64');
-    tensors.set(name, {
+    tensors.set(e.name, {
       dtype: widened ? 'F32' : dtype,
-      shape: [...(shape as number[])],
-      data: typed(dtype, bytes.subarray(dataStart + begin, dataStart + end), count, opts.widen === true),
+      shape: [...e.shape],
+      data: typed(dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), e.count, opts.widen === true),
     });
   }
   return { tensors, metadata };
+}
+
+/** Tensor names and shapes from the header alone (validated), without decoding any data. */
+export function safetensorsShapes(bytes: Uint8Array, source: string): Map<string, number[]> {
+  return new Map(checkSafetensorsHeader(bytes, source).entries.map((e) => [e.name, e.shape]));
 }
 
 /** Serialize tensors: keys sorted, header padded to 8 bytes as the reference writer does. */
@@ -197,15 +160,18 @@ export function decodeTensor(bytes: Uint8Array, what = 'tensor blob'): TensorDat
   return t;
 }
 
-/** Read a checkpoint file; floating tensors are widened to F32 for the model code. */
-export async function readSafetensors(path: string, only?: (name: string) => boolean): Promise<Map<string, TensorData>> {
-  let bytes: Uint8Array;
+/** A safetensors file's bytes; an unreadable file is a SafetensorsError naming it. */
+export async function readSafetensorsBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     throw new SafetensorsError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return decodeSafetensors(bytes, path, { widen: true, ...(only ? { only } : {}) }).tensors;
+}
+
+/** Read a checkpoint file; floating tensors are widened to F32 for the model code. */
+export async function readSafetensors(path: string, only?: (name: string) => boolean): Promise<Map<string, TensorData>> {
+  return decodeSafetensors(await readSafetensorsBytes(path), path, { widen: true, ...(only ? { only } : {}) }).tensors;
 }
 
 export async function writeSafetensors(path: string, tensors: ReadonlyMap<string, TensorData> | Readonly<Record<string, TensorData>>, metadata?: Record<string, string>): Promise<void> {

@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     writeOut('layerfuse 0.1.0\n');
     return 0;
   }
-  const command = commands[name];
+  // Own entries only: `layerfuse constructor` must not find Object.prototype's.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     writeErr(`layerfuse: unknown command '${name}'\n\n${usage()}`);
     return 2;

@@ -17,7 +17,15 @@ export function dependenciesOf(node: ResolvedNode): string[] {
   return [...deps].sort();
 }
 
-/** Where a reachability search starts: not a valid node id (ids never hold a NUL). */
+/**
+ * graphlib keeps nodes in plain objects and tests them with `in`, so a node id such as
+ * `constructor` or `__proto__` would already be "there" or be dropped. Its node names are
+ * therefore our ids behind a prefix no id can start with (ids begin with a letter or `_`).
+ */
+const G_PREFIX = '#';
+const toG = (id: string): string => G_PREFIX + id;
+
+/** Where a reachability search starts: not a valid graphlib name for any id (no prefix). */
 const ROOT = '\0selection';
 
 /**
@@ -28,13 +36,17 @@ const ROOT = '\0selection';
 export function upstreamClosure(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
   const g = new Graph({ directed: true });
   for (const node of graph.nodes.values()) {
-    g.setNode(node.id);
-    for (const dep of dependenciesOf(node)) g.setEdge(node.id, dep);
+    g.setNode(toG(node.id));
+    for (const dep of dependenciesOf(node)) g.setEdge(toG(node.id), toG(dep));
   }
-  for (const id of ids) g.setEdge(ROOT, id);
+  for (const id of ids) g.setEdge(ROOT, toG(id));
   if (!g.hasNode(ROOT)) return new Set();
   const paths = alg.dijkstra(g, ROOT);
-  return new Set(Object.keys(paths).filter((id) => id !== ROOT && paths[id]!.distance < Infinity));
+  const out = new Set<string>();
+  for (const name of Object.keys(paths)) {
+    if (name !== ROOT && paths[name]!.distance < Infinity) out.add(name.slice(G_PREFIX.length));
+  }
+  return out;
 }
 
 /**

@@ -70,7 +70,8 @@ export async function updatePipelineLock(
 
 async function mergeInto(path: string, pipeline: string, present: ReadonlySet<string>, finished: ReadonlyMap<string, LockedNode>): Promise<PipelineLock> {
   const old = await readPipelineLock(path);
-  const nodes: Record<string, LockedNode> = {};
+  // Keyed by node ids, which may be `constructor` or `__proto__`: no prototype.
+  const nodes = Object.create(null) as Record<string, LockedNode>;
   for (const [id, entry] of Object.entries(old?.nodes ?? {})) if (present.has(id)) nodes[id] = entry;
   for (const [id, entry] of finished) nodes[id] = entry;
   const lock: PipelineLock = { version: 1, pipeline, nodes };

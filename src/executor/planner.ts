@@ -47,7 +47,8 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
     const node = graph.nodes.get(id) as ResolvedNode;
     const type = lookup(node.type);
     if (!type) throw new PlanError(`node ${id}: unknown node type '${node.type}'`);
-    const lastEntry = lock?.nodes[id];
+    // Own entries only: an id such as `constructor` must not find Object.prototype's.
+    const lastEntry = lock && Object.hasOwn(lock.nodes, id) ? lock.nodes[id] : undefined;
     const entry: PlanEntry = { id, type: node.type, action: 'run', reasons: [] };
     if (lastEntry) entry.last = { key: lastEntry.key, components: lastEntry.components };
     entries.push(entry);

@@ -53,7 +53,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
   const capture = (chunk: Buffer): void => {
     const text = chunk.toString();
     appendFileSync(job.logFile, text);
-    tail.push(...text.split('\n').filter((l) => l.trim() !== ''));
+    for (const l of text.split('\n')) if (l.trim() !== '') tail.push(l);
     if (tail.length > 20) tail.splice(0, tail.length - 20);
   };
   child.stdout?.on('data', capture);

@@ -15,7 +15,7 @@ Print every node as "cached" or "run" with the reason, without running anything.
 `;
 
 export function planText(entries: PlanEntry[]): string {
-  const width = Math.max(0, ...entries.map((e) => e.id.length));
+  const width = entries.reduce((w, e) => Math.max(w, e.id.length), 0);
   const lines = entries.map((e) => `${e.action.padEnd(7)}${e.id.padEnd(width)}  ${e.reasons.join('; ')}`.trimEnd());
   const runs = entries.filter((e) => e.action === 'run').length;
   lines.push('', `${entries.length - runs} cached, ${runs} to run`);

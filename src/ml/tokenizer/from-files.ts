@@ -7,6 +7,7 @@ import { TokenizerError } from './errors.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { badUtf8Message, decodeUtf8 } from '../utf8.js';
 import { bertTokenizerJson, parseVocabTxt } from './bert-json.js';
 import { BertTokenizer } from './bert-tokenizer.js';
 
@@ -23,18 +24,29 @@ export interface TokenizerFromFilesOptions {
   lowercase?: boolean;
 }
 
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string;
+/** A text file, strictly UTF-8 (a Latin-1 vocab.txt would otherwise load with U+FFFD tokens). */
+async function readText(path: string): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     throw new TokenizerError(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
   }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new TokenizerError(badUtf8Message(path, decoded.bad));
+  return decoded.text;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  const text = await readText(path);
+  let json: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    json = JSON.parse(text);
   } catch (err) {
     throw new TokenizerError(`${path}: invalid JSON: ${(err as Error).message}`, { cause: err });
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TokenizerError(`${path}: not a JSON object`);
+  return json as Record<string, unknown>;
 }
 
 /** A directory holding tokenizer.json and/or vocab.txt (and optionally tokenizer_config.json), or the files named. */
@@ -53,13 +65,7 @@ export async function tokenizerFromFiles(source: string | TokenizerFiles, opts: 
     return new BertTokenizer(json, { maxLength, what: files.tokenizerJson });
   }
   if (!files.vocabTxt) throw new TokenizerError('tokenizerFromFiles: give tokenizerJson or vocabTxt');
-  let text: string;
-  try {
-    text = await readFile(files.vocabTxt, 'utf8');
-  } catch (err) {
-    throw new TokenizerError(`${files.vocabTxt}: cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  const vocab = parseVocabTxt(text);
+  const vocab = parseVocabTxt(await readText(files.vocabTxt));
   if (vocab.length === 0) throw new TokenizerError(`${files.vocabTxt}: empty vocabulary`);
   const lowercase = opts.lowercase ?? (typeof config.do_lower_case === 'boolean' ? config.do_lower_case : true);
   const stripAccents = typeof config.strip_accents === 'boolean' ? config.strip_accents : null;

@@ -11,6 +11,7 @@ import { exportManifest, loadCheckpoint } from '../../ml/checkpoint/index.js';
 import { asDatasetManifest, encodeExamples, makeBatches, readSplit, type DatasetManifest } from '../../ml/data/index.js';
 import { asTokenizerManifest, loadTokenizer, storeTokenizer, tokenizerFiles, tokenizerFromFiles, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import { train } from '../../ml/train/index.js';
+import { readBack } from '../../ml/read-back.js';
 import { implement } from '../family.js';
 import { exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
 import { pipelinePath, useBackend } from './common.js';
@@ -52,9 +53,10 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
 }
 
 /** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
-function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): void {
+async function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): Promise<void> {
   for (const name of model.paramNames()) {
-    const data = model.param(name).dataSync();
+    // Read asynchronously: WebGPU in Node has no synchronous read.
+    const data = await readBack(model.param(name));
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) throw new NodeError(`${nodeId}: ${what}: tensor ${name} holds ${v} (at flat index ${i})`);
@@ -72,7 +74,14 @@ export default [
       if (loaded.ignored.length) ctx.log(`ignored ${loaded.ignored.length} checkpoint keys: ${loaded.ignored.join(', ')}`);
       const tok = await tokenizerFromFiles(dir, { maxLength: Math.min(p.max_length, loaded.config.maxPositions) });
       if (tok.vocabSize > loaded.config.vocabSize) throw new NodeError(`${ctx.nodeId}: the tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${loaded.config.vocabSize}`);
-      assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
+      if (tok.vocabSize < loaded.config.vocabSize) {
+        // Allowed, as in Hugging Face: some checkpoints pad the embedding matrix past the
+        // vocabulary (to a multiple of 8 or 64); the extra rows are simply never looked up.
+        const warning = `the tokenizer has ${tok.vocabSize} tokens, fewer than config.json's vocab_size ${loaded.config.vocabSize}: embedding rows ${tok.vocabSize}..${loaded.config.vocabSize - 1} are never used (fine for a padded embedding matrix; otherwise check that the tokenizer files belong to this model)`;
+        ctx.log(`warning: ${warning}`);
+        ctx.record({ warnings: [warning] });
+      }
+      await assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
       ctx.log(`loaded ${loaded.config.numLayers} layers, ${loaded.model.parameterCount()} parameters`);

@@ -67,7 +67,7 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString();
     ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
-    tail.push(...text.split('\n').filter((l) => l !== ''));
+    for (const l of text.split('\n')) if (l !== '') tail.push(l);
     if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
   };
   child.stdout?.on('data', onData);
@@ -91,7 +91,8 @@ async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
 
 /** The declared output files that `publish` names (a file, or everything under a folder). */
 function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish: readonly string[]): Record<string, BlobRef> {
-  const out: Record<string, BlobRef> = {};
+  // Keyed by paths the author chose (`__proto__` is a file name like any other): no prototype.
+  const out = Object.create(null) as Record<string, BlobRef>;
   for (const entry of publish) {
     const rel = normalizeRel(nodeId, entry, 'published path').replace(/\/$/, '');
     const matched = Object.keys(files).filter((f) => f === rel || f.startsWith(`${rel}/`));
@@ -107,7 +108,7 @@ export default [
     // A stale output from an earlier run must not pass for this run's result.
     for (const rel of outputs) await rm(resolve(ctx.pipelineDir, rel), { recursive: true, force: true });
     await runCommand(ctx, p);
-    const files: Record<string, BlobRef> = {};
+    const files = Object.create(null) as Record<string, BlobRef>;
     for (const rel of outputs) {
       const abs = resolve(ctx.pipelineDir, rel);
       let st;

@@ -64,7 +64,10 @@ void test('every bad-data error names the file and line', () => {
     () => examplesFromRows(rows({ text: 'a', label: 0 }, { text: 'b', label: 5 }), 'f.jsonl', { ...cols, labelNames: ['x', 'y'] }),
     'f.jsonl:2: label 5 out of range 0..1 (label_names has 2 names)',
   );
-  fails(() => examplesFromRows(rows({ text: 'a', label: -1 }, { text: 'b', label: 1 }), 'f.jsonl', cols), 'f.jsonl:1: label -1 out of range 0..1');
+  fails(
+    () => examplesFromRows(rows({ text: 'a', label: -1 }, { text: 'b', label: 1 }), 'f.jsonl', cols),
+    'f.jsonl:1: label -1 is negative, so not a class id (ids are 0, 1, 2, ...); to use such values as labels, write them as strings ("7") or list them in label_names (as text, in the class order you want)',
+  );
   fails(
     () => examplesFromRows(rows({ text: 'a', label: 'z' }, { text: 'b', label: 0 }), 'f.jsonl', { ...cols, labelNames: ['x', 'y'] }),
     "f.jsonl:1: label 'z' is not one of label_names (x, y)",
