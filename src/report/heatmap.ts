@@ -13,7 +13,7 @@ export interface RemovalCell {
   removedInChosen: boolean;
 }
 
-export function removalSteps(curve: Pick<CurveManifest, 'layers' | 'order' | 'best'>): RemovalCell[] {
+export function removalSteps(curve: Pick<CurveManifest, 'layers' | 'order'> & { best: { k: number } }): RemovalCell[] {
   return curve.layers.map((layer) => {
     const i = curve.order.indexOf(layer);
     const step = i < 0 ? null : i + 1;
