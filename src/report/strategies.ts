@@ -15,6 +15,8 @@ export interface Row {
   /** The label tables and legends show; unique within a report. */
   id: string;
   strategy: string;
+  /** The strategy without its schedule prefix (`iterative-random-forest` -> `random-forest`): its family and colour. */
+  base: string;
   kind: CurveKind;
   family: Family;
 }
@@ -26,17 +28,24 @@ export function familyOf(strategy: string): Family {
   return 'other';
 }
 
+/** prune/iterative names its strategy `iterative-<fusion>` unless told otherwise. */
+export function baseStrategy(strategy: string, kind: CurveKind): string {
+  return kind !== 'sequential' && strategy.startsWith(`${kind}-`) ? strategy.slice(kind.length + 1) : strategy;
+}
+
 /**
  * Label of a curve's row: the strategy, with the schedule when it is not the paper's one-shot
- * order (an iterative random-forest and a sequential one are different rows).
+ * order and the name does not already say it (an iterative random-forest and a sequential one
+ * are different rows).
  */
 export function rowId(strategy: string, kind: CurveKind): string {
-  if (kind === 'sequential' || strategy === kind) return strategy;
+  if (kind === 'sequential' || strategy === kind || baseStrategy(strategy, kind) !== strategy) return strategy;
   return `${strategy} (${kind})`;
 }
 
 export function makeRow(strategy: string, kind: CurveKind): Row {
-  return { id: rowId(strategy, kind), strategy, kind, family: familyOf(strategy) };
+  const base = baseStrategy(strategy, kind);
+  return { id: rowId(strategy, kind), strategy, base, kind, family: familyOf(base) };
 }
 
 const FAMILY_ORDER: Family[] = ['fusion', 'signal', 'baseline', 'other'];
@@ -48,11 +57,12 @@ export function compareRows(a: Row, b: Row): number {
   const f = FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family);
   if (f !== 0) return f;
   const list = WITHIN[a.family];
-  const ia = list.indexOf(a.strategy);
-  const ib = list.indexOf(b.strategy);
+  const ia = list.indexOf(a.base);
+  const ib = list.indexOf(b.base);
   if (ia !== ib) return ia === -1 ? 1 : ib === -1 ? -1 : ia - ib;
-  if (a.strategy !== b.strategy) return a.strategy < b.strategy ? -1 : 1;
-  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+  if (a.base !== b.base) return a.base < b.base ? -1 : 1;
+  const k = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+  return k !== 0 ? k : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -102,14 +112,14 @@ export function rowStyles(rows: readonly Row[]): Map<string, RowStyle> {
   let spare = 0;
   const otherColors = new Map<string, string>();
   for (const r of rows) {
-    let color = COLORS[r.strategy];
+    let color = COLORS[r.base];
     if (color === undefined) {
-      color = otherColors.get(r.strategy) ?? (SPARE[spare++ % SPARE.length] as string);
-      otherColors.set(r.strategy, color);
+      color = otherColors.get(r.base) ?? (SPARE[spare++ % SPARE.length] as string);
+      otherColors.set(r.base, color);
     }
     const dash = r.kind !== 'sequential' && r.strategy !== r.kind ? [6, 3] : r.family === 'baseline' ? [2, 2] : [1, 0];
     // The random forest widest: where the linear fusion's line covers it, a red rim stays visible.
-    const width = r.strategy === 'random-forest' ? 3.6 : r.family === 'fusion' ? 2.4 : 1.6;
+    const width = r.base === 'random-forest' ? 3.6 : r.family === 'fusion' ? 2.4 : 1.6;
     out.set(r.id, { color, dash, width });
   }
   return out;

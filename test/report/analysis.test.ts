@@ -120,9 +120,13 @@ void test('iterative and greedy curves are rows of their own', () => {
   const input = smallInput();
   input.curves.push(curve('alpha', 'random-forest', [1, 0, 2], [160, 159, 120], [80, 79, 60], 1, 'iterative'));
   input.curves.push(curve('alpha', 'greedy', [1, 0, 2], [160, 159, 120], [80, 79, 60], 1, 'greedy'));
+  // prune/iterative's default name already says the schedule; its family and colour are the fusion's.
+  input.curves.push(curve('alpha', 'iterative-random-forest', [1, 0, 2], [160, 159, 120], [80, 79, 60], 1, 'iterative'));
   const a = analyse(input);
-  assert.deepEqual(a.rows.map((r) => r.id), ['random-forest', 'random-forest (iterative)', 'weight-entropy', 'random', 'greedy']);
-  assert.match(a.warnings[0] ?? '', /no curve for random-forest \(iterative\) on beta, greedy on beta/);
+  assert.deepEqual(a.rows.map((r) => r.id), ['random-forest', 'iterative-random-forest', 'random-forest (iterative)', 'weight-entropy', 'random', 'greedy']);
+  const it = a.rows[1];
+  assert.deepEqual([it?.base, it?.family, a.styles.get('iterative-random-forest')?.color, a.styles.get('iterative-random-forest')?.dash], ['random-forest', 'fusion', a.styles.get('random-forest')?.color, [6, 3]]);
+  assert.match(a.warnings[0] ?? '', /no curve for iterative-random-forest on beta, random-forest \(iterative\) on beta, greedy on beta/);
 });
 
 void test('importances: means across datasets, RF marks above the median, LR needs datasets to test', () => {
