@@ -22,6 +22,8 @@ export function curvesFigure(a: Analysis): Figure {
   const fusions = a.rows.filter((r) => r.family === 'fusion').map((r) => r.id);
   const maxK = Math.max(...a.curves.map((c) => c.points.length - 1));
   const columns = Math.min(3, a.datasets.length);
+  // Fewer panels get more room: one dataset's twenty lines need more than a third of a row.
+  const [width, height] = a.datasets.length === 1 ? [480, 340] : a.datasets.length === 2 ? [380, 280] : [290, 230];
   const strategy = { field: 'strategy', type: 'nominal' as const, title: 'Strategy', sort: a.rows.map((r) => r.id) };
   const x = { field: 'k', type: 'quantitative' as const, title: 'Layers removed', scale: { domain: [0, maxK], nice: false }, axis: { tickMinStep: 1, format: 'd', values: Array.from({ length: maxK + 1 }, (_, i) => i) } };
   const y = { field: 'accuracy', type: 'quantitative' as const, title: 'Test accuracy (%)', scale: { zero: false } };
@@ -33,8 +35,8 @@ export function curvesFigure(a: Analysis): Figure {
     columns,
     resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
     spec: {
-      width: 290,
-      height: 230,
+      width,
+      height,
       layer: [
         {
           transform: [{ filter: "datum.series === 'unpruned'" }],
