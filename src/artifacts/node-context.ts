@@ -31,6 +31,13 @@ export interface NodeContext {
   progress(p: Progress): void;
   /** Extra facts recorded in the run record (e.g. `{backend: 'wasm'}`), never part of the key. */
   record(facts: Record<string, unknown>): void;
+  /**
+   * Something a person must know that does not fail the node (e.g. a trained model no better
+   * than always predicting the majority class). Shown as it happens and in the run's summary,
+   * logged, and kept in the run record, so a later run that reuses the cached result shows it
+   * again.
+   */
+  warn(message: string): void;
 
   putBytes(bytes: Uint8Array): Promise<BlobRef>;
   /** Store a file's bytes (the file is copied; the caller may delete it). */

@@ -18,9 +18,9 @@ export type PortType =
   | 'scores'
   | 'ablation'
   | 'fusion'
-  /** A pruning curve (src/ml/prune/formats.ts CurveManifest): prune/sequential, iterative, greedy. */
+  /** A pruning curve (src/ml/prune/formats.ts CurveManifest). */
   | 'curve'
-  /** A distillation result (src/ml/prune/formats.ts DistillationManifest): model/distill. */
+  /** A distillation result (src/ml/prune/formats.ts DistillationManifest). */
   | 'distillation';
 
 /** A JSON Schema (draft 2020-12 subset that ajv understands) for one `with` parameter. */

@@ -50,6 +50,7 @@ export async function keyComponents(node: ResolvedNode, type: NodeType<never>, i
     c.files = await hashInputFiles(node.id, pipelineDir, type.inputFiles(node.params as never));
   }
   if (type.pipelineInfo && pipeline) c.pipeline = { name: pipeline.name, params: pipeline.params };
+  if (type.keyFacts) c.facts = { ...type.keyFacts(node.params as never) };
   return c;
 }
 

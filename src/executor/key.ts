@@ -3,7 +3,8 @@
  * the key format version, the node type and its version, the params as the DSL resolved them
  * (defaults filled, paths as written: never absolutized, so a moved checkout keeps its cache),
  * the content digests of the inputs (upstream OUTPUT digests, which gives early cut-off) and,
- * for node types that read files outside the cache, the content digests of those files.
+ * for node types that read files outside the cache, the content digests of those files, and for
+ * node types that depend on other outside facts (an installed data package's version), those.
  */
 import { digestOf } from '../artifacts/canonical-json.js';
 import type { PipelineInfo } from '../artifacts/node-context.js';
@@ -22,6 +23,8 @@ export interface KeyComponents {
   files?: Record<string, string>;
   /** Node types that declare `pipelineInfo` only: the pipeline's name and params, which they show. */
   pipeline?: PipelineInfo;
+  /** NodeDecl.keyFacts: fact -> value (e.g. npm package -> installed version). */
+  facts?: Record<string, string>;
 }
 
 export function keyOf(c: KeyComponents): string {
@@ -52,6 +55,8 @@ export function diffComponents(
   if (before.pipeline?.name !== after.pipeline?.name) reasons.push('pipeline name changed');
   const pipelineParams = changedPaths(before.pipeline?.params ?? {}, after.pipeline?.params ?? {}, 'params');
   if (pipelineParams.length > 0) reasons.push(`pipeline params changed: ${pipelineParams.join(', ')}`);
+  const facts = changedPaths(before.facts ?? {}, after.facts ?? {}, '');
+  if (facts.length > 0) reasons.push(`fact changed: ${facts.join(', ')}`);
   return reasons;
 }
 

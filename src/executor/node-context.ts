@@ -21,6 +21,7 @@ export interface ContextOptions {
   logFile: string;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onWarning?: (message: string) => void;
 }
 
 /** In-flight memo computations per cache, so concurrent callers in one process compute once. */
@@ -36,9 +37,12 @@ export class ExecContext implements NodeContext {
   readonly logFile: string;
   /** Everything passed to record(), merged; goes into the run record. */
   readonly facts: Record<string, unknown> = {};
+  /** Everything passed to warn(), in order; goes into the run record as `facts.warnings`. */
+  readonly warnings: string[] = [];
   private readonly cache: Cache;
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
+  private readonly onWarning: ((message: string) => void) | undefined;
 
   constructor(o: ContextOptions) {
     this.nodeId = o.nodeId;
@@ -51,6 +55,7 @@ export class ExecContext implements NodeContext {
     this.logFile = o.logFile;
     this.onProgress = o.onProgress;
     this.onLog = o.onLog;
+    this.onWarning = o.onWarning;
     mkdirSync(dirname(o.logFile), { recursive: true });
   }
 
@@ -66,6 +71,12 @@ export class ExecContext implements NodeContext {
 
   record(facts: Record<string, unknown>): void {
     Object.assign(this.facts, facts);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.log(`warning: ${message}`);
+    this.onWarning?.(message);
   }
 
   putBytes(bytes: Uint8Array): Promise<BlobRef> {

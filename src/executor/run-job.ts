@@ -24,6 +24,7 @@ export interface RunJobOptions {
   worker: boolean;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onWarning?: (message: string) => void;
 }
 
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
@@ -44,6 +45,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     logFile: job.logFile,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const startedAt = new Date();
   try {
@@ -79,7 +81,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
-          facts: { backend: job.backend, ...ctx.facts },
+          facts: { backend: job.backend, ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),
     };

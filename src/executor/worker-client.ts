@@ -21,6 +21,7 @@ export interface WorkerOptions {
   env: Record<string, string>;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onWarning?: (message: string) => void;
   onSpawn?: (pid: number) => void;
 }
 
@@ -72,6 +73,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
       const m = raw as WorkerMessage;
       if (m.kind === 'progress') o.onProgress?.(m.progress);
       else if (m.kind === 'log') o.onLog?.(m.line);
+      else if (m.kind === 'warning') o.onWarning?.(m.message);
       else if (m.kind === 'result') result = { key: m.key };
       else if (m.kind === 'error') failure = { message: m.message, name: m.name };
     }

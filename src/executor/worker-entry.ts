@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       worker: true,
       onProgress: (progress) => void send({ kind: 'progress', progress }),
+      onWarning: (message) => void send({ kind: 'warning', message }),
     });
     await send({ kind: 'result', key: record.key });
     return 0;

@@ -7,5 +7,6 @@ import type { Progress } from '../artifacts/types.js';
 export type WorkerMessage =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'log'; line: string }
+  | { kind: 'warning'; message: string }
   | { kind: 'result'; key: string }
   | { kind: 'error'; message: string; name: string };

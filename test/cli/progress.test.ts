@@ -25,9 +25,28 @@ void test('run summary names each failed node, its error and its log', () => {
     nodes: new Map(),
     counts: { pending: 0, ready: 0, running: 0, cached: 3, succeeded: 1, failed: 1, skipped: 2, cancelled: 0 },
     failures: [{ id: 'train', status: 'failed', message: 'node train: loss is NaN at step 12', logFile: '/nowhere/train.abc.log' }],
+    warnings: [],
   };
   assert.equal(
     summaryText(s, 2500),
     'failed: 1 ran, 3 cached, 1 failed, 2 skipped in 2.5 s\n\nfailed: train\n  loss is NaN at step 12\n  log: /nowhere/train.abc.log\n',
+  );
+});
+
+void test('run summary lists every warning at the end, naming its node', () => {
+  const s: RunSummary = {
+    ok: true,
+    interrupted: false,
+    nodes: new Map(),
+    counts: { pending: 0, ready: 0, running: 0, cached: 1, succeeded: 2, failed: 0, skipped: 0, cancelled: 0 },
+    failures: [],
+    warnings: [
+      { node: 'base', message: 'the trained model has validation accuracy 0.2500, at or below always predicting the majority class' },
+      { node: 'distill', message: 'two\nlines' },
+    ],
+  };
+  assert.equal(
+    summaryText(s, 1000),
+    'done: 2 ran, 1 cached in 1.0 s\n\nwarnings:\n  base: the trained model has validation accuracy 0.2500, at or below always predicting the majority class\n  distill: two\n    lines\n',
   );
 });

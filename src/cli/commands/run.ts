@@ -49,6 +49,10 @@ export function summaryText(s: RunSummary, ms: number, tty = false): string {
     for (const l of nodeMessage(f.id, f.message ?? '').split('\n')) lines.push(`  ${l}`);
     if (f.logFile) lines.push(`  log: ${rel(f.logFile)}`);
   }
+  if (s.warnings.length > 0) {
+    lines.push('', 'warnings:');
+    for (const w of s.warnings) lines.push(`  ${w.node}: ${w.message.split('\n').join('\n    ')}`);
+  }
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
   if (published.length > 0) {
     lines.push('', 'results:');

@@ -1,9 +1,9 @@
 /**
- * The capture pass (METHOD.md, DESIGN.md "Performance design"): one forward and, when gradient
- * signals are wanted, one backward per calibration batch, through the model's own
- * `lossAndGrads` (forward captures and gradients come from the same pass), reduced batch by
- * batch into `CapturedStats`. Batches are taken in the order given (the calibration sample's
- * order), because the gradient signals average per-batch gradients and so depend on grouping.
+ * The capture pass (docs/method.md, docs/design.md "Performance design"): one forward and, when
+ * gradient signals are wanted, one backward per calibration batch, through the model's own
+ * `lossAndGrads` (forward captures and gradients come from the same pass), reduced batch by batch
+ * into `CapturedStats`. Batches are taken in the order given (the calibration sample's order),
+ * because the gradient signals average per-batch gradients and so depend on grouping.
  */
 import type { BertClassifier } from '../bert/model.js';
 import { forward, disposeResult, type ForwardResult } from '../bert/forward.js';

@@ -3,9 +3,11 @@
  * a kept-layer set on one split of a dataset once, memoized in the cache (ctx.memo) under
  *   { format, model: digest of the effective model (its manifest restricted to the kept layers,
  *     `layers` field left out), layers: kept set, labels, split: the split blob's digest,
- *     tokenizer: tokenizer.json digest and max length, backend: the backend that runs }.
+ *     tokenizer: tokenizer.json digest and max length, engine: the engine and backend that run
+ *     (`tfjs-wasm`, ...) }.
  * So a full model evaluated with kept set S and the pruned artifact withLayers(model, S) share
- * one entry, as do prune/ablation/curve nodes that reach the same subset.
+ * one entry, as do prune/ablation and the pruning curves (run/curve-scorer.ts, which reads and
+ * writes these same entries) when they reach the same subset.
  * Batch size is deliberately not in the key: padding is masked out exactly (masked attention
  * weights are exactly 0), so batching changes logits only by float summation order (~1e-7),
  * never the metrics short of an exact tie.
@@ -16,10 +18,11 @@ import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { loadModel, type LoadedModel } from '../../ml/bert/store.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
-import { bertLogits, computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
+import { engineLogits, type EngineKind } from '../../ml/engine/index.js';
+import { computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
-import { useBackend } from './common.js';
+import { engineName, openEngine } from './engines.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
 
@@ -28,6 +31,7 @@ export interface Evaluation extends Metrics {
   split: SplitName;
   /** Kept layers evaluated (original 0-based indices, ascending). */
   layers: number[];
+  /** The engine (and backend) that computed it, e.g. `tfjs-wasm`. */
   backend: string;
   /** Class names, index = class id (the dataset's). */
   labels: string[];
@@ -46,6 +50,8 @@ export interface EvalTarget {
 export interface EvalOptions {
   /** Examples per forward (default 32); not part of the memo key (see above). */
   batchSize?: number;
+  /** The inference engine (default tfjs); its running name is part of the key. */
+  engine?: EngineKind;
 }
 
 function tokenizerOf(model: ModelManifest): TokenizerManifest {
@@ -62,7 +68,7 @@ export function modelIdentity(effective: ModelManifest): string {
   return digestOf({ ...effective, layers: undefined });
 }
 
-export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest, split: SplitName, backend: string, maxLength: number): Record<string, unknown> {
+export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest, split: SplitName, engine: string, maxLength: number): Record<string, unknown> {
   const tok = tokenizerOf(effective);
   return {
     format: EVALUATION_FORMAT,
@@ -71,7 +77,7 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
     labels: dataset.labels,
     split: dataset.splits[split].$blob,
     tokenizer: { tokenizerJson: tok.tokenizerJson.$blob, maxLength },
-    backend,
+    engine,
   };
 }
 
@@ -92,7 +98,7 @@ function baseIdentity(m: ModelManifest): string {
   return digestOf({ ...m, layers: undefined, tensors: undefined });
 }
 
-async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<LoadedModel> {
+export async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<LoadedModel> {
   const identity = baseIdentity(effective);
   const held = loadedModel;
   if (
@@ -110,37 +116,39 @@ async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<Loa
   return model;
 }
 
-interface Setting {
-  backend: string;
+export interface Setting {
+  /** The engine's running name (`tfjs-wasm`, ...). */
+  engine: string;
+  kind: EngineKind;
   tokenizer: TokenizerManifest;
   /** The tokenizer's max length, capped by the model's position embeddings. */
   maxLength: number;
 }
 
-interface Prepared extends Setting {
+export interface Prepared extends Setting {
   loaded: BertTokenizer;
   examples: Example[];
 }
 
 /** What the key needs: checks, the backend that runs, the effective max length. */
-async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName): Promise<Setting> {
+export async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, kind: EngineKind = 'tfjs'): Promise<Setting> {
   if (!dataset.splits[split]) throw new NodeError(`${ctx.nodeId}: the dataset has no split '${split}'`);
   if (model.labels.length !== dataset.labels.length) {
     throw new NodeError(
       `${ctx.nodeId}: the model has ${model.labels.length} classes (${model.labels.join(', ')}) but the dataset has ${dataset.labels.length} (${dataset.labels.join(', ')})`,
     );
   }
-  const backend = await useBackend(ctx, { quiet: true });
+  const engine = await engineName(ctx, kind);
   const tokenizer = tokenizerOf(model);
-  return { backend, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
+  return { engine, kind, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }
 
-async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
+export async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
   const loaded = await loadTokenizer(ctx, s.tokenizer, { maxLength: s.maxLength });
   return { ...s, loaded, examples: await readSplit(ctx, dataset, split) };
 }
 
-function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
+export function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
   const key = `${dataset.splits[split].$blob}/${prep.tokenizer.tokenizerJson.$blob}/${prep.maxLength}`;
   const hit = encodedCache.get(key);
   if (hit) return hit;
@@ -153,7 +161,8 @@ function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): En
 async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
   const loaded = await modelFor(ctx, effective);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
-  return runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
+  const engine = openEngine(prep.kind, loaded.model);
+  return runSplit(engineLogits(engine, effective.layers), encoded(prep, dataset, split), {
     batchSize: opts.batchSize ?? 32,
     numLabels: dataset.labels.length,
     padTokenId: prep.loaded.specialIds.pad,
@@ -167,18 +176,18 @@ async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetM
 /** Metrics of an evaluation target, computed once per key (see the top of this file). */
 export async function evaluateMemo(ctx: NodeContext, { model, dataset, split, layers }: EvalTarget, opts: EvalOptions = {}): Promise<Evaluation> {
   const effective = effectiveModel(model, layers);
-  const set = await setting(ctx, effective, dataset, split);
-  const key = evaluationKey(effective, dataset, split, set.backend, set.maxLength);
+  const set = await setting(ctx, effective, dataset, split, opts.engine);
+  const key = evaluationKey(effective, dataset, split, set.engine, set.maxLength);
   return ctx.memo<Evaluation>(key, async () => {
     const prep = await prepare(ctx, set, dataset, split);
     const out = await run(ctx, effective, dataset, split, prep, opts);
     const metrics = computeMetrics(out.labels, out.predictions, dataset.labels);
-    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.backend})`);
+    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.engine})`);
     return {
       format: EVALUATION_FORMAT,
       split,
       layers: effective.layers,
-      backend: prep.backend,
+      backend: prep.engine,
       labels: dataset.labels,
       ...metrics,
       predictions: Array.from(out.predictions),
@@ -193,7 +202,7 @@ export async function predictSplit(
   opts: EvalOptions = {},
 ): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; backend: string }> {
   const effective = effectiveModel(model, layers);
-  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split), dataset, split);
+  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split, opts.engine), dataset, split);
   const outputs = await run(ctx, effective, dataset, split, prep, opts);
-  return { outputs, examples: prep.examples, layers: effective.layers, backend: prep.backend };
+  return { outputs, examples: prep.examples, layers: effective.layers, backend: prep.engine };
 }

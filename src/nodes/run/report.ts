@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { InputError, NodeError } from '../../artifacts/errors.js';
 import type { Artifact, FilesManifest } from '../../artifacts/types.js';
-import { CURVE_FORMAT, DISTILLATION_FORMAT, type CurveManifest, type DistillationManifest } from '../../ml/prune/formats.js';
+import { asCurveManifest, asDistillationManifest, type CurveManifest } from '../../ml/prune/formats.js';
 import { asScoresManifest } from '../../ml/signals/scores-manifest.js';
 import { buildReport, type EvaluationInput, type FusionInput } from '../../report/index.js';
 import { implement } from '../family.js';
@@ -19,17 +19,6 @@ const EVALUATION_FORMAT: Evaluation['format'] = 'layerfuse/evaluation@1';
 
 function formatOf(value: unknown): unknown {
   return typeof value === 'object' && value !== null ? (value as { format?: unknown }).format : undefined;
-}
-
-/** The report checks every field; here only that the artifact is the right kind of manifest. */
-function asCurve(value: unknown, what: string): CurveManifest {
-  if (formatOf(value) !== CURVE_FORMAT) throw new InputError(`${what}: not a ${CURVE_FORMAT} manifest`);
-  return value as CurveManifest;
-}
-
-function asDistillation(value: unknown, what: string): DistillationManifest {
-  if (formatOf(value) !== DISTILLATION_FORMAT) throw new InputError(`${what}: not a ${DISTILLATION_FORMAT} manifest`);
-  return value as DistillationManifest;
 }
 
 function asEvaluation(value: unknown, what: string): Evaluation {
@@ -58,8 +47,9 @@ export default [
   implement(paperNode, async (ctx, _p, inputs) => {
     const curveArts = inputs.many('curves');
     if (curveArts.length === 0) throw new NodeError(`${ctx.nodeId}: no curves (with: curves: \${curve.*})`);
-    const curves = inputs.many('curves', asCurve);
-    const distillations = inputs.many('distillations', asDistillation);
+    // The readers check the kind of manifest; the report checks every field, naming the curve.
+    const curves = inputs.many('curves', asCurveManifest);
+    const distillations = inputs.many('distillations', asDistillationManifest);
     const fusions = fusionInputs(ctx.nodeId, inputs.many('fusions'), curves, (a) => inputs.what('fusions', a));
     const evaluations = inputs.many('evaluations').map((a): EvaluationInput => {
       const e = asEvaluation(a.manifest, inputs.what('evaluations', a));
@@ -72,13 +62,12 @@ export default [
 
     const dir = join(ctx.tmpDir, 'report');
     const files = await buildReport({ pipeline: { name: pipeline.name, params: pipeline.params, keys }, curves, distillations, fusions, evaluations }, dir);
-    for (const w of files.warnings) ctx.log(`warning: ${w}`);
+    // Warnings also go to the run summary (and repeat when the report is cached).
+    for (const w of files.warnings) ctx.warn(w);
     for (const l of files.summary) ctx.log(l);
 
     const paths = [files.html, files.json, ...Object.values(files.tables).flatMap((t) => [t.csv, t.json, t.md]), ...Object.values(files.figures).flatMap((f) => [f.svg, f.png, f.spec])];
-    const n = files.warnings.length;
-    const summary = n === 0 ? files.summary : [...files.summary, `${n} warning${n === 1 ? '' : 's'}: see the report's summary (and this node's log)`];
-    const report: FilesManifest = { files: {}, main: files.html, summary };
+    const report: FilesManifest = { files: {}, main: files.html, summary: files.summary };
     for (const rel of paths) report.files[rel] = await ctx.putFile(join(dir, rel));
     return { report };
   }),

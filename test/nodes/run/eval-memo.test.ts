@@ -75,7 +75,7 @@ void test('evaluateMemo computes once per key and shares pruned variants', async
     assert.equal(ctx.computed, 1);
     assert.equal(full.format, 'layerfuse/evaluation@1');
     assert.deepEqual(full.layers, [0, 1, 2]);
-    assert.equal(full.backend, 'wasm');
+    assert.equal(full.backend, 'tfjs-wasm', 'the engine and its backend');
     assert.equal(full.numExamples, 30);
     assert.equal(full.predictions.length, 30);
     assert.equal(full.confusion.flat().reduce((a, b) => a + b, 0), 30);
