@@ -1,5 +1,5 @@
 /**
- * The Wilcoxon signed-rank tests across datasets that METHOD.md asks for, one family at a time
+ * The Wilcoxon signed-rank tests across datasets that docs/method.md asks for, one family at a time
  * (Holm-adjusted within the family): every strategy against random, every strategy against
  * the unpruned model (% change against 0), each fusion against each single signal, and
  * distilled models against the unpruned model (and against their hard-label control).

@@ -1,5 +1,5 @@
 /**
- * Signal importances of the learned fusions (METHOD.md): |standardized LR coefficient| and RF
+ * Signal importances of the learned fusions (docs/method.md): |standardized LR coefficient| and RF
  * impurity importance, each min-max scaled to [0, 1] per fit (the fusion node already scales
  * them). Across datasets: the mean with its standard error, and the marks of the paper's
  * Figure 6: an LR weight significantly above 0 (one-sided Wilcoxon signed-rank test of the

@@ -1,5 +1,5 @@
 /**
- * Model size as METHOD.md counts it: exact parameters (embeddings, kept encoder layers, pooler,
+ * Model size as docs/method.md counts it: exact parameters (embeddings, kept encoder layers, pooler,
  * classifier), GB = 4 bytes * params / 1e9 (float32), and the accuracy-to-size ratio
  * accuracy / GB. The report shows MB (= GB * 1000) because the models here are small.
  */

@@ -1,7 +1,7 @@
 /**
  * The statistics the report prints: Wilcoxon signed-rank tests across datasets, ranks with ties
  * averaged, means with standard errors, Holm adjustment. The tests and ranks come from stdlib;
- * this file only fixes the conventions METHOD.md asks for (zero differences dropped, exact
+ * this file only fixes the conventions docs/method.md asks for (zero differences dropped, exact
  * distribution unless the remaining absolute differences tie, two-sided by default).
  */
 import padjust from '@stdlib/stats-padjust';
@@ -44,7 +44,7 @@ export function minExactP(n: number, alternative: Alternative = 'two-sided'): nu
 
 /**
  * Wilcoxon signed-rank test of paired differences d = x - y (H0: symmetric about 0). Zero
- * differences are dropped first (METHOD.md), so the exact distribution is used on the non-zero
+ * differences are dropped first (docs/method.md), so the exact distribution is used on the non-zero
  * ones whenever their absolute values do not tie; stdlib would otherwise switch to the normal
  * approximation as soon as any zero was present (R's convention). With ties it uses the normal
  * approximation with the tie-corrected variance and a continuity correction (R's default).
@@ -72,7 +72,7 @@ export function wilcoxonSignedRank(differences: readonly number[], alternative: 
 
 /**
  * Ranks of `values` with the largest = 1 and ties given the mean of the ranks they span
- * (METHOD.md: best = 1, ties averaged).
+ * (docs/method.md: best = 1, ties averaged).
  */
 export function ranksDescending(values: readonly number[]): number[] {
   if (values.length === 0) return [];

@@ -1,6 +1,6 @@
 /**
  * Which row a curve is in every table and figure, the row's family, the canonical row order
- * (fusions, then the twelve signals in METHOD.md's order, then baselines) and a fixed style per
+ * (fusions, then the twelve signals in docs/method.md's order, then baselines) and a fixed style per
  * strategy, so one strategy has the same colour and stroke in every figure of every report.
  */
 import type { CurveKind } from '../ml/prune/formats.js';

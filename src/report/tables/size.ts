@@ -1,5 +1,5 @@
 /**
- * Sizes and the accuracy-to-size ratio (METHOD.md "Size"): per dataset the unpruned model,
+ * Sizes and the accuracy-to-size ratio (docs/method.md "Size"): per dataset the unpruned model,
  * each strategy's chosen model and each distilled model (with its hard-label control), with
  * exact parameters, MB of float32 weights, accuracy per GB and the ratio's change against the
  * unpruned model as a difference and in percent.
