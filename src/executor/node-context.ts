@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BlobRef, NodeContext, Progress, TensorData, TensorRef } from '../artifacts/index.js';
+import type { BlobRef, NodeContext, PipelineInfo, Progress, TensorData, TensorRef } from '../artifacts/index.js';
 import type { Cache } from './cache.js';
 import { canonicalJson, digestOf } from '../artifacts/canonical-json.js';
 import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
@@ -13,6 +13,7 @@ import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
 export interface ContextOptions {
   nodeId: string;
   pipelineDir: string;
+  pipeline?: PipelineInfo;
   tmpDir: string;
   backend: string;
   signal: AbortSignal;
@@ -32,6 +33,7 @@ const inflight = new WeakMap<Cache, Map<string, Promise<unknown>>>();
 export class ExecContext implements NodeContext {
   readonly nodeId: string;
   readonly pipelineDir: string;
+  readonly pipeline?: PipelineInfo;
   readonly tmpDir: string;
   readonly backend: string;
   readonly signal: AbortSignal;
@@ -49,6 +51,7 @@ export class ExecContext implements NodeContext {
   constructor(o: ContextOptions) {
     this.nodeId = o.nodeId;
     this.pipelineDir = o.pipelineDir;
+    if (o.pipeline) this.pipeline = o.pipeline;
     this.tmpDir = o.tmpDir;
     this.backend = o.backend;
     this.signal = o.signal;

@@ -28,6 +28,15 @@ export interface RunJobOptions {
   onWarning?: (message: string) => void;
 }
 
+function envFacts(names: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [fact, variable] of Object.entries(names ?? {})) {
+    const v = process.env[variable];
+    if (v !== undefined) out[fact] = v;
+  }
+  return out;
+}
+
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
   const type = o.lookup(job.type);
   if (!type) throw new Error(`node ${job.nodeId}: unknown node type '${job.type}'`);
@@ -37,6 +46,8 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
   const ctx = new ExecContext({
     nodeId: job.nodeId,
     pipelineDir: job.pipelineDir,
+    // The key's own copy: what the node shows is exactly what its key covers.
+    ...(job.components.pipeline ? { pipeline: job.components.pipeline } : {}),
     tmpDir,
     backend: job.backend,
     signal: o.signal,
@@ -81,7 +92,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
-          facts: { backend: job.backend, ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
+          facts: { backend: job.backend, ...envFacts(job.recordEnv), ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),
     };

@@ -2,8 +2,8 @@
  * The README's main job, end to end through the CLI: pipelines/default.yaml exactly as shipped,
  * shrunk through --set to a few hundred mails and a 3-layer model so that CI runs the whole
  * method (data from npm, tokenizer, training, capture, the twelve signals, baselines, ablation,
- * both fusions, every curve, greedy, distillation with its control, the export) in about a minute. A
- * break anywhere in the chain fails here; a second run must execute nothing.
+ * both fusions, every curve, greedy, distillation with its control, the export, the report) in
+ * about a minute. A break anywhere in the chain fails here; a second run must execute nothing.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -129,6 +129,19 @@ void test('pipelines/default.yaml runs end to end at tiny sizes: every curve, gr
   for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) assert.ok(existsSync(join(exported, f)), `results/default/export/${f}`);
   const config = JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8')) as { num_hidden_layers: number };
   assert.equal(config.num_hidden_layers, d.distilled.layers.length);
+
+  // The report: the page, the max-accuracy table with every strategy, the figures; the run's
+  // summary names the page.
+  const report = join(dir, 'results', 'default', 'report');
+  assert.ok(existsSync(join(report, 'report.html')), 'results/default/report/report.html');
+  assert.match(first.stdout + first.stderr, /results\/default\/report\/report\.html/);
+  const table = readFileSync(join(report, 'tables', 'max-accuracy.md'), 'utf8');
+  for (const strategy of [...SIGNALS, 'random', 'top-down', 'bottom-up', 'ablation', 'linear-regression', 'random-forest', 'greedy', 'unpruned']) {
+    assert.match(table, new RegExp(`^\\| ${strategy} \\|`, 'm'), `max-accuracy.md has a row for ${strategy}`);
+  }
+  const reportJson = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as Record<string, unknown>;
+  assert.ok(reportJson, 'report.json parses');
+  for (const f of ['accuracy-curves.png', 'distillation.png', 'importances.png']) assert.ok(existsSync(join(report, 'figures', f)), `figures/${f}`);
 
   // Nothing changed: nothing runs.
   const second = await cli(dir, ['run', ...args]);

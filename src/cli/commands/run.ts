@@ -2,6 +2,7 @@
  * `layerfuse run PIPELINE`: run what changed. Exit 0 when every node is cached or succeeded,
  * 1 when a node failed (a summary names each, its error and its log file), 2 for an invalid
  * pipeline or usage, 130 when interrupted (workers stopped, locks released, cache consistent).
+ * With `--executor slurm` the nodes run as Slurm batch jobs and this process coordinates them.
  */
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
@@ -11,6 +12,7 @@ import { CACHE_DIR_OPTION, parseCommand, RESULTS_DIR_OPTION, runCommand, SET_OPT
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 import { nodeMessage, progressLogger } from '../progress.js';
+import { EXECUTORS, slurmRunner, type ExecutorName } from '../slurm-options.js';
 
 const USAGE = `usage: layerfuse run PIPELINE [options]
 
@@ -24,6 +26,10 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --results-dir DIR   where published outputs go (default: $LAYERFUSE_RESULTS_DIR, else results/
                       in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
+  --executor E        local (this machine) | slurm (each node a batch job); default the
+                      pipeline's \`executor:\`, else local
+  --profile FILE      the Slurm profile (default: ~/.config/layerfuse/slurm.yaml when present)
+  --max-jobs N        Slurm jobs in flight at once (default: the profile's max_jobs, else 100)
 
 Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
 `;
@@ -35,7 +41,11 @@ function rel(path: string): string {
   return r.startsWith('..') ? path : r;
 }
 
-export function summaryText(s: RunSummary, ms: number): string {
+/**
+ * The end-of-run summary. A published folder whose manifest names a main file (a report's HTML
+ * page) is named by that file; on a terminal (`tty`) its summary lines follow, indented.
+ */
+export function summaryText(s: RunSummary, ms: number, tty = false): string {
   const c = s.counts;
   const parts = [`${c.succeeded} ran`, `${c.cached} cached`];
   if (c.failed) parts.push(`${c.failed} failed`);
@@ -55,7 +65,10 @@ export function summaryText(s: RunSummary, ms: number): string {
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
   if (published.length > 0) {
     lines.push('', 'results:');
-    for (const r of published) lines.push(`  ${rel(r.resultsDir as string)}/`);
+    for (const r of published) {
+      lines.push(r.resultsMain ? `  ${rel(r.resultsMain)}` : `  ${rel(r.resultsDir as string)}/`);
+      if (tty && r.resultsSummary) for (const l of r.resultsSummary) lines.push(`    ${l}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -73,16 +86,24 @@ export function run(argv: string[]): Promise<number> {
         force: { type: 'string', multiple: true },
         'keep-going': { type: 'boolean', default: false },
         backend: { type: 'string', default: 'auto' },
+        executor: { type: 'string' },
+        profile: { type: 'string' },
+        'max-jobs': { type: 'string' },
       },
       { min: 1, max: 1, what: 'one PIPELINE' },
     );
     const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`-j takes a positive integer, got '${v.jobs}'`);
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
+    if (v.executor !== undefined && !(EXECUTORS as readonly string[]).includes(v.executor)) throw new UsageError(`--executor must be one of ${EXECUTORS.join(', ')}, got '${v.executor}'`);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
+    const executor: ExecutorName = (v.executor as ExecutorName | undefined) ?? graph.executor ?? 'local';
+    if (executor === 'local' && (v.profile !== undefined || v['max-jobs'] !== undefined)) throw new UsageError('--profile and --max-jobs are for --executor slurm');
+    if (executor === 'slurm' && v.jobs !== undefined) throw new UsageError('-j bounds the nodes run on this machine; with --executor slurm, --max-jobs bounds the jobs in flight');
     const { cache, store } = await openStore(graph.file, v, 'write');
     const notice = storeNotice(store);
     if (notice) writeErr(notice + '\n');
+    const logger = progressLogger();
     const options: RunOptions = {
       cache,
       resultsDir: store.resultsDir,
@@ -91,8 +112,13 @@ export function run(argv: string[]): Promise<number> {
       force: v.force ?? [],
       policy: v['keep-going'] ? 'continue' : 'no-new',
       backend: v.backend,
-      logger: progressLogger(),
+      logger,
     };
+    if (executor === 'slurm') {
+      const slurm = await slurmRunner(graph, cache, v, logger);
+      options.runner = slurm.runner;
+      options.jobs = slurm.maxJobs;
+    }
     return runWithSignals((signal) => runPipeline(graph, { ...options, signal }));
   });
 }
@@ -113,7 +139,7 @@ export async function runWithSignals(start: (signal: AbortSignal) => Promise<Run
   const started = Date.now();
   try {
     const summary = await start(controller.signal);
-    writeErr(summaryText(summary, Date.now() - started));
+    writeErr(summaryText(summary, Date.now() - started, process.stderr.isTTY === true));
     if (summary.interrupted) return 130;
     return summary.ok ? 0 : 1;
   } finally {
