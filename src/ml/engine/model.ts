@@ -1,0 +1,21 @@
+/**
+ * What an engine is built from: the model's configuration, its kept layers and its tensors by
+ * Hugging Face name (original layer indices, HF [out, in] kernels, F32), exactly as a model
+ * manifest stores them. Both engines start from this, so the ONNX Runtime path never needs a
+ * TF.js model (or a tensor backend) in memory.
+ */
+import type { BertConfig } from '../types.js';
+import type { NamedTensor } from '../safetensors.js';
+
+export interface EngineModel {
+  config: BertConfig;
+  /** Kept encoder layers (original 0-based indices, ascending). */
+  layers: readonly number[];
+  /** HF name -> tensor, for the embeddings, the kept layers, the pooler and the classifier. */
+  tensors: ReadonlyMap<string, NamedTensor>;
+}
+
+/** The engine input of a TF.js model (its kept layers, HF layout, original indices). */
+export function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Map<string, NamedTensor> }): EngineModel {
+  return { config: model.config, layers: [...model.layers], tensors: model.toHF() };
+}
