@@ -12,6 +12,7 @@ import { lossAndGrads } from '../src/ml/bert/gradients.js';
 import { isDecayed } from '../src/ml/bert/names.js';
 import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
 import { SHAPES, configOf, forwardSeconds, pairedBest, randomBatch, timeIt, torchAvailable, torchTimes } from './forward.js';
+import { describeTorch } from './torch-util.js';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     const ratio = train / fwd;
     let line = `  ${s.name.padEnd(28)} batch ${String(s.batch).padStart(2)}: forward ${(fwd * 1000).toFixed(0)} ms, train step ${(train * 1000).toFixed(0)} ms, ratio ${ratio.toFixed(2)}x (target <= 4x: ${ratio <= 4 ? 'met' : 'MISSED'})`;
     const torch = haveTorch ? torchTimes(s, s.layers > 4 ? 1 : reps) : undefined;
-    if (torch) line += ` | PyTorch ratio ${(torch.train_step_s / torch.forward_s).toFixed(2)}x, TF.js step / PyTorch step ${(train / torch.train_step_s).toFixed(2)}x`;
+    if (torch?.train_step_s) line += ` | PyTorch ratio ${(torch.train_step_s / torch.forward_s).toFixed(2)}x, TF.js step / PyTorch step ${(train / torch.train_step_s).toFixed(2)}x (${describeTorch(torch)})`;
     // WASM memory only grows: its size is the high-water mark of every step so far (max 4 GiB).
     const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.buffer.byteLength;
     if (heap) line += `; WASM heap high-water ${(heap / 2 ** 30).toFixed(2)} GiB of 4`;
