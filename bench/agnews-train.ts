@@ -20,12 +20,18 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MemoryCache } from '../src/executor/memory-cache.js';
 import { ExecContext } from '../src/executor/node-context.js';
-import { datasetJsonlNode } from '../src/nodes/dataset.js';
-import { evaluateNode } from '../src/nodes/evaluate.js';
-import { trainNode } from '../src/nodes/model.js';
-import { wordpieceNode } from '../src/nodes/tokenizer.js';
-import type { Artifact, Manifest, NodeType, PortType, Progress } from '../src/nodes/types.js';
+import { datasetJsonlNode as datasetJsonlNodeDecl } from '../src/nodes/dataset.js';
+import { evaluateNode as evaluateNodeDecl } from '../src/nodes/evaluate.js';
+import { trainNode as trainNodeDecl } from '../src/nodes/model.js';
+import { wordpieceNode as wordpieceNodeDecl } from '../src/nodes/tokenizer.js';
+import type { Artifact, Manifest, NodeType, PortType, Progress } from '../src/artifacts/index.js';
 import { sharedDir } from '../test/util/shared.js';
+import { nodeType } from '../test/util/node-types.js';
+
+const datasetJsonlNode = nodeType(datasetJsonlNodeDecl);
+const evaluateNode = nodeType(evaluateNodeDecl);
+const trainNode = nodeType(trainNodeDecl);
+const wordpieceNode = nodeType(wordpieceNodeDecl);
 
 const TARGET = 0.75;
 

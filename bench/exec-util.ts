@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliEntryArgs } from '../src/executor/worker-client.js';
+import { cliEntryArgs } from '../test/util/exec-cli.js';
 import { cliMainPath } from '../src/package-root.js';
 
 export function benchDir(name: string): string {

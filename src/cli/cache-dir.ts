@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FsCache } from '../executor/fs-cache.js';
+import { FsCache } from '../executor/index.js';
 
 export class CacheDirError extends Error {
   constructor(message: string) {

@@ -4,7 +4,7 @@
  * failure (bad flags, an unknown node id, an unusable cache folder) into one line and exit 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PlanError } from '../executor/errors.js';
+import { PlanError } from '../executor/index.js';
 import { CacheDirError } from './cache-dir.js';
 import { writeErr, writeOut } from './output.js';
 

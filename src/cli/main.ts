@@ -19,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   nodes: { summary: 'list node types, or describe one', load: () => import('./commands/nodes.js') },
   schema: { summary: 'print the pipeline JSON Schema (or --write schemas/)', load: () => import('./commands/schema.js') },
   cache: { summary: 'cache ls | verify | gc', load: () => import('./commands/cache.js') },
-  'run-node': { summary: 'run one node whose dependencies are cached (by hand, Slurm jobs, workers)', load: () => import('./commands/run-node.js') },
+  'run-node': { summary: 'run one node whose dependencies are cached (by hand, Slurm jobs)', load: () => import('./commands/run-node.js') },
 };
 
 function usage(): string {
@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     writeOut('layerfuse 0.1.0\n');
     return 0;
   }
-  const command = commands[name];
+  // Own entries only: `layerfuse constructor` must not find Object.prototype's.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     writeErr(`layerfuse: unknown command '${name}'\n\n${usage()}`);
     return 2;

@@ -4,8 +4,8 @@
  * the node reports progress (training, evaluation loops). Elsewhere (CI, pipes): one plain line
  * per status change, nothing redrawn.
  */
-import type { ExecutorEvent, Logger, NodeStatus } from '../executor/status.js';
-import type { Progress } from '../nodes/types.js';
+import type { ExecutorEvent, Logger, NodeStatus } from '../executor/index.js';
+import type { Progress } from '../artifacts/index.js';
 import { writeErr } from './output.js';
 
 const LABEL: Partial<Record<NodeStatus, string>> = {

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { JsonSchema, NodeType, PortDecl } from '../nodes/types.js';
+import type { JsonSchema, NodeDecl, PortDecl } from '../artifacts/index.js';
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
 
@@ -25,7 +25,7 @@ const NODE_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
 const PARAM_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
 const RESERVED_IDS = ['params', 'item', 'matrix'];
 
-type AnyNodeType = NodeType<never>;
+type AnyNodeType = NodeDecl<never>;
 
 /** The per-type descriptor written to schemas/nodes/<type>.json. */
 export interface NodeDescriptor {

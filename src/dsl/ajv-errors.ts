@@ -37,6 +37,8 @@ export function describeValue(v: unknown): string {
   const t = typeOf(v);
   if (t === 'list' || t === 'map') return `a ${t}`;
   if (t === 'null') return 'null';
+  // JSON.stringify would show NaN and the infinities as `null`; these are YAML's spellings.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'}`;
   return `${t} ${JSON.stringify(v)}`;
 }
 
@@ -53,7 +55,7 @@ function valueAt(data: unknown, path: PathSeg[]): unknown {
   let cur = data;
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg as string];
+    cur = Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg as string] : undefined;
   }
   return cur;
 }

@@ -164,7 +164,7 @@ export class Expander {
     for (const el of elements) {
       const got = this.itemsOfElement(el, what, isScalar(node));
       if (got === undefined) ok = false;
-      else items.push(...got);
+      else for (const it of got) items.push(it);
     }
     return ok ? items : undefined;
   }

@@ -1,8 +1,11 @@
 /**
  * Pure graph functions over string ids (house style: lage `target-graph`). Written here rather
- * than taken from @dagrejs/graphlib because we need two things it does not give: a topological
- * order with ties broken by id (deterministic output), and a cycle as a trail of edges starting
- * from its smallest id (graphlib's `findCycles` returns unordered components).
+ * than taken from @dagrejs/graphlib because we need what it does not give: a topological order
+ * with ties broken by id (deterministic output; this is the code base's one topological sort, the
+ * executor runs in the order it gives), a cycle as a trail of edges starting from its smallest id
+ * (graphlib's `findCycles` returns unordered components), and iteration: graphlib's `tarjan`,
+ * `topsort` and `preorder` recurse once per node of a chain and overflow the stack on chains of
+ * 4,000 nodes (measured with @dagrejs/graphlib 4.0.6; a 20,000-node cycle is tested here).
  *
  * Edges point from a node to the nodes it feeds (`succ`), i.e. data-flow direction.
  */

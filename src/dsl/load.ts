@@ -22,8 +22,17 @@ import { Resolver, type Edge } from './resolve.js';
 import { loadSchemaStore, SchemaLoadError, type SchemaStore } from './schema-store.js';
 import { SourceFile } from './source.js';
 import { Substituter } from './substitute.js';
+import { decodeUtf8, type BadUtf8 } from './utf8.js';
 import type { Diagnostic, PipelineGraph, ResolvedNode } from './types.js';
 import { deref, locate, mapPairs } from './yaml-nav.js';
+
+/**
+ * Pipeline names and node ids name folders and files (results/<name>/<id>/, the cache's
+ * logs/<id>.<key>.log); a file name has at most 255 bytes on most file systems, and ids are
+ * ASCII. 128 leaves room for those suffixes and for file systems with shorter limits, and is
+ * checked here so that a run never fails with ENAMETOOLONG.
+ */
+export const MAX_NAME_LENGTH = 128;
 
 export interface LoadOptions {
   /** Raw `key=value` strings from `--set`. */
@@ -94,18 +103,34 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
     diags.error(e.message, src.whole());
     return done();
   }
+  try {
+    return done(check(src, store, diags, opts));
+  } catch (e) {
+    // Every bad input has its own located diagnostic; this is the net under them, so that
+    // a bug of ours shows as one line against the file, never as a stack trace.
+    diags.error(`internal error while checking this file (a bug in layerfuse; please report it with the file): ${(e as Error).message}`, src.whole());
+    return done();
+  }
+}
 
+function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: LoadOptions): PipelineGraph | undefined {
   const parsed = parseYaml(src, diags);
-  if (!parsed.ok) return done();
+  if (!parsed.ok) return undefined;
   const doc = parsed.doc;
   if (!isMap(doc.contents)) {
     diags.error('a pipeline file is a map with `version`, `name`, `params` and `nodes`', doc.contents ? src.node(doc.contents) : src.range(0, 0));
-    return done();
+    return undefined;
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 10000 });
+  // aliasProblems (in parseYaml) bounded what aliases expand to, so yaml's own alias count
+  // check, which trips on a large but honest use of `<<: *defaults`, is off.
+  const data: unknown = doc.toJS({ maxAliasCount: -1 });
   const brokenGroups = checkStructure(doc, data, src, store, diags);
 
   const top = mapPairs(doc, doc.contents);
+  const name = (data as { name?: unknown }).name;
+  if (typeof name === 'string' && name.length > MAX_NAME_LENGTH) {
+    diags.error(`pipeline name is ${name.length} characters long, above the limit of ${MAX_NAME_LENGTH} (it names the folder results/<name>/)`, src.node(deref(doc, top.get('name')?.value)));
+  }
   const decls = readParams(doc, top.get('params')?.value, src, diags);
   applySets(decls, opts.sets ?? [], src, diags);
   const params = finalParams(decls, diags);
@@ -122,7 +147,7 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
     }
   }
 
-  const unset = new Set([...decls.keys()].filter((k) => !(k in params)));
+  const unset = new Set([...decls.keys()].filter((k) => !Object.hasOwn(params, k)));
   const sub = new Substituter(doc, src, diags, unset);
   const { instances, members } = new Expander(doc, src, diags, sub, groups, params).run();
 
@@ -130,6 +155,11 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
   const first = new Map<string, (typeof instances)[number]>();
   const unique: typeof instances = [];
   for (const inst of instances) {
+    if (inst.id.length > MAX_NAME_LENGTH) {
+      const from = inst.id === inst.group.id ? '' : `; it is \`${inst.group.id}\` plus a foreach item or matrix values: range over shorter values`;
+      diags.error(`node id \`${inst.id.slice(0, 40)}…\` is ${inst.id.length} characters long, above the limit of ${MAX_NAME_LENGTH} (ids name files: results/<pipeline>/<id>/ and cache logs)${from}`, inst.origin);
+      continue;
+    }
     const prev = first.get(inst.id);
     if (prev) {
       diags.error(`duplicate node id \`${inst.id}\``, inst.origin, [{ message: `\`${inst.id}\` first comes from here`, location: prev.origin }]);
@@ -146,7 +176,7 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
   for (const p of resolver.prepared.values()) {
     if (!p.type) continue;
     const linked = resolver.link(p);
-    edges.push(...linked.edges);
+    for (const e of linked.edges) edges.push(e);
     if (p.broken) continue;
     resolved.set(p.inst.id, {
       id: p.inst.id,
@@ -183,20 +213,20 @@ export function loadPipelineText(file: string, text: string, opts: LoadOptions =
     }
     diags.error(`cycle: ${trail.join(' -> ')}`, resolver.prepared.get(trail[0]!)!.inst.loc, related);
   }
-  if (diags.hasErrors()) return done();
+  if (diags.hasErrors()) return undefined;
 
   const nodes = new Map<string, ResolvedNode>();
   for (const id of topoOrder(resolved.keys(), next)) nodes.set(id, resolved.get(id)!);
-  const name = (data as { name: string }).name;
-  return done({ name, file: abs, dir: dirname(abs), params, nodes });
+  return { name: name as string, file: src.file, dir: dirname(src.file), params, nodes };
 }
 
 /** Read, validate, expand and resolve a pipeline file. Never throws for a bad pipeline. */
 export async function loadPipeline(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   let text = opts.text;
   if (text === undefined) {
+    let bytes: Buffer;
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (e) {
       const abs = resolve(file);
       const code = (e as NodeJS.ErrnoException).code;
@@ -204,6 +234,23 @@ export async function loadPipeline(file: string, opts: LoadOptions = {}): Promis
       const d: Diagnostic = { severity: 'error', message: `cannot read the pipeline: ${why}${code ? ` (${code})` : ''}`, location: { file: abs } };
       return { diagnostics: [d], sources: new Map() };
     }
+    const decoded = decodeUtf8(bytes);
+    if (!decoded.ok) return notUtf8(file, bytes, decoded.bad);
+    text = decoded.text;
   }
   return loadPipelineText(file, text, opts);
+}
+
+/** The first bad byte, pointed at in the text as a lenient decoder shows it (U+FFFD there). */
+function notUtf8(file: string, bytes: Buffer, bad: BadUtf8): LoadResult {
+  const abs = resolve(file);
+  const shown = new TextDecoder().decode(bytes);
+  const at = new TextDecoder().decode(bytes.subarray(0, bad.offset)).length;
+  const hex = bad.byte.toString(16).padStart(2, '0');
+  const d: Diagnostic = {
+    severity: 'error',
+    message: `not valid UTF-8 (byte 0x${hex} at offset ${bad.offset}); a pipeline file must be UTF-8: save it as UTF-8`,
+    location: new SourceFile(abs, shown).range(at, at + 1),
+  };
+  return { diagnostics: [d], sources: new Map([[abs, shown]]) };
 }

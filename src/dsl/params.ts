@@ -9,8 +9,10 @@
  * integer and `[1, 2]` a list); for a string param the raw text is taken as is, so
  * `--set tag=001` stays "001". An integer is accepted where a number is declared.
  */
-import { parse as parseYamlValue, type Document } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
+import { aliasProblems } from './check-aliases.js';
 import { describeValue, typeOf } from './ajv-errors.js';
+import { dict } from './dict.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { SourceFile } from './source.js';
@@ -88,7 +90,7 @@ export function readParams(doc: Document, paramsNode: unknown, src: SourceFile, 
       diags.error(`param \`${name}\`: type must be one of ${PARAM_TYPES.join(', ')}, got ${describeValue(raw.type)}${typeof raw.type === 'string' ? didYouMean(raw.type, PARAM_TYPES) : ''}`, fieldLoc('type'));
       type = 'any';
     }
-    const decl: ParamDecl = { name, type, value: raw.default, hasValue: 'default' in raw, loc, typeLoc: fieldLoc(raw.type === undefined ? 'default' : 'type') };
+    const decl: ParamDecl = { name, type, value: raw.default, hasValue: Object.hasOwn(raw, 'default'), loc, typeLoc: fieldLoc(raw.type === undefined ? 'default' : 'type') };
     if (typeof raw.description === 'string') decl.description = raw.description;
     if (raw.enum !== undefined) {
       if (!Array.isArray(raw.enum) || raw.enum.length === 0) {
@@ -115,6 +117,21 @@ export function readParams(doc: Document, paramsNode: unknown, src: SourceFile, 
   return out;
 }
 
+/**
+ * A `--set` value as YAML, with the pipeline file's alias checks (an unresolved `*a`, a value
+ * that contains itself, an alias bomb): otherwise they throw or never end downstream.
+ */
+function setValue(text: string): { ok: true; value: unknown } | { ok: false; why: string } {
+  if (text.trim() === '') return { ok: true, value: '' };
+  const doc = parseDocument(text, { prettyErrors: false, strict: true, merge: true, logLevel: 'error' });
+  // yaml's message ends with ` at line 1, column N:`, which points into the flag, not the file.
+  const first = doc.errors[0];
+  if (first) return { ok: false, why: (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '') };
+  const problem = aliasProblems(doc)[0];
+  if (problem) return { ok: false, why: problem.message.replace(/^YAML: /, '') };
+  return { ok: true, value: doc.toJS({ maxAliasCount: -1 }) as unknown };
+}
+
 /** Apply `--set key=value` strings; errors name the flag, the param and its type. */
 export function applySets(decls: Map<string, ParamDecl>, sets: readonly string[], src: SourceFile, diags: Diagnostics): void {
   for (const set of sets) {
@@ -131,15 +148,12 @@ export function applySets(decls: Map<string, ParamDecl>, sets: readonly string[]
       diags.error(`--set ${set}: no param \`${key}\`${didYouMean(key, decls.keys()) || known}`, src.whole());
       continue;
     }
-    let value: unknown;
-    try {
-      value = text.trim() === '' ? '' : (parseYamlValue(text) as unknown);
-    } catch (e) {
-      // yaml's message ends with ` at line 1, column N:`, which points into the flag, not the file.
-      const why = ((e as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      diags.error(`--set ${set}: not a YAML value: ${why}`, decl.loc);
+    const parsed = setValue(text);
+    if (!parsed.ok) {
+      diags.error(`--set ${set}: not a YAML value: ${parsed.why}`, decl.loc);
       continue;
     }
+    let value = parsed.value;
     if (decl.type === 'string' && typeof value !== 'string') value = text;
     if (!matchesType(value, decl.type)) {
       diags.error(`--set ${set}: param \`${key}\` is ${decl.type}, got ${describeValue(value)}`, decl.typeLoc);
@@ -156,7 +170,7 @@ export function applySets(decls: Map<string, ParamDecl>, sets: readonly string[]
 
 /** Final values; declarations still without a value are errors. */
 export function finalParams(decls: Map<string, ParamDecl>, diags: Diagnostics): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const d of decls.values()) {
     if (!d.hasValue) {
       diags.error(`param \`${d.name}\` has no default: pass --set ${d.name}=VALUE`, d.loc);

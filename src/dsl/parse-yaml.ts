@@ -10,6 +10,7 @@
 import { isMap, isScalar, isSeq, Lexer, parseDocument, type Document, type Node } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import type { SourceFile } from './source.js';
+import { aliasProblems } from './check-aliases.js';
 import { isMergePair } from './yaml-nav.js';
 
 /** Lexer control tokens take no room in the source text. */
@@ -67,6 +68,11 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
       const seen = new Map<unknown, Node>();
       for (const pair of n.items) {
         const k = pair.key;
+        if (isMap(k) || isSeq(k)) {
+          // JS objects cannot key by a list or map: toJS would stringify it (and yaml print a
+          // warning of its own). Nothing in a pipeline needs one.
+          diags.error(`a map key must be a plain value, not ${isMap(k) ? 'a map' : 'a list'}`, src.node(k));
+        }
         if (isScalar(k) && !isMergePair(pair)) {
           const prev = seen.get(k.value);
           if (prev) diags.error(`duplicate key \`${String(k.value)}\``, src.node(k), [{ message: 'first defined here', location: src.node(prev) }]);
@@ -82,7 +88,8 @@ function duplicateKeys(doc: Document.Parsed, src: SourceFile, diags: Diagnostics
 }
 
 export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
-  const options = { prettyErrors: false, uniqueKeys: false, strict: true, merge: true } as const;
+  // logLevel: yaml's warnings go to process.emitWarning (stderr); problems are diagnostics here.
+  const options = { prettyErrors: false, uniqueKeys: false, strict: true, merge: true, logLevel: 'error' } as const;
   let doc = parseDocument(src.text, options);
   // An unquoted `${` in a flow collection always makes yaml report an error, so the extra
   // lexer pass is only needed then.
@@ -111,5 +118,7 @@ export function parseYaml(src: SourceFile, diags: Diagnostics): Parsed {
   }
   const before = diags.count;
   duplicateKeys(doc, src, diags);
+  // Only on a document yaml parsed cleanly: its own errors come first, and may leave dangling aliases.
+  if (doc.errors.length === 0) for (const p of aliasProblems(doc)) diags.error(p.message, src.node(p.node));
   return { doc, ok: doc.errors.length === 0 && flowRefs.length === 0 && diags.count === before };
 }

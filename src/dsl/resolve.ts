@@ -7,6 +7,7 @@
  */
 import type { Document, Node } from 'yaml';
 import { describeValue, translateAjvErrors } from './ajv-errors.js';
+import { dict, hasOwn, own } from './dict.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Instance } from './expand.js';
@@ -47,6 +48,23 @@ interface Pending {
   ids: string[];
   group: string;
   type?: string;
+}
+
+/** The first NaN or infinity inside a value (YAML's `.nan`, `.inf`), with its path. */
+function nonFinite(v: unknown, path = ''): { path: string; value: number } | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { path, value: v };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = nonFinite(v[i], `${path}.${i}`);
+      if (r) return r;
+    }
+  } else if (v !== null && typeof v === 'object' && !(v instanceof NodeRef)) {
+    for (const [k, x] of Object.entries(v)) {
+      const r = nonFinite(x, `${path}.${k}`);
+      if (r) return r;
+    }
+  }
+  return undefined;
 }
 
 export class Resolver {
@@ -99,7 +117,7 @@ export class Resolver {
   prepare(inst: Instance): Prepared {
     const before = this.sub.errors;
     const f = inst.group.fields;
-    const p: Prepared = { inst, params: {}, inputs: new Map(), needs: [], resources: {}, cache: true, broken: false };
+    const p: Prepared = { inst, params: dict(), inputs: new Map(), needs: [], resources: dict(), cache: true, broken: false };
     this.prepared.set(inst.id, p);
     const fail = (make: NodeMessage, loc: Location): void => this.nodeError(p, make, loc);
 
@@ -114,7 +132,7 @@ export class Resolver {
     const type = p.type;
     if (type) {
       this.splitWith(p, type, fail);
-      p.resources = { ...type.resources };
+      p.resources = Object.assign(dict<number>(), type.resources);
       p.cache = type.cacheable !== false;
     }
 
@@ -131,23 +149,27 @@ export class Resolver {
     const withPair = inst.group.fields.get('with');
     const withNode = deref(this.doc, withPair?.value);
     const paramProps = type.params.properties ?? {};
-    const params: Record<string, unknown> = {};
+    const params = dict<unknown>();
     /** Params whose value failed substitution (reported): not also "missing" or mistyped. */
     const failed = new Set<string>();
     const withPairs = mapPairs(this.doc, withNode);
     for (const [key, pair] of withPairs) {
       const valueNode = deref(this.doc, pair.value);
-      if (key in type.inputs) {
+      if (hasOwn(type.inputs, key)) {
         const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
         // A failed substitution was reported; the value would only echo it.
         if (this.sub.errors === before) this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
-      } else if (key in paramProps) {
+      } else if (hasOwn(paramProps, key)) {
         const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
         if (this.sub.errors !== before) failed.add(key);
         const ref = containsNodeRef(v);
-        if (ref) {
+        const odd = nonFinite(v);
+        if (odd) {
+          failed.add(key);
+          fail((who) => `${who}: \`with.${key}${odd.path}\` is ${describeValue(odd.value)}: a parameter must be a finite number (it goes into JSON keys and artifacts)`, this.src.node(valueNode ?? pair.key));
+        } else if (ref) {
           const ports = Object.keys(type.inputs);
           const hint = ports.length > 0 ? ` (its inputs are ${ports.map((x) => `\`${x}\``).join(', ')})` : ' (it has no inputs)';
           fail((who) => `${who}: parameter \`${key}\` takes a value, not the node reference \`${ref.raw}\`${hint}`, ref.loc);
@@ -290,7 +312,7 @@ export class Resolver {
       }
       return { port: first, info: type.outputs[first]! };
     }
-    const info = type.outputs[port];
+    const info = own(type.outputs, port);
     if (!info) {
       const list = names.length > 0 ? `; its outputs: ${names.map((n) => `\`${n}\``).join(', ')}` : '; it has no outputs';
       this.diags.error(`node \`${target.inst.id}\` (${type.type}) has no output \`${port}\`${list}${didYouMean(port, names)}`, ref.loc);
@@ -301,7 +323,7 @@ export class Resolver {
 
   /** Resolve every prepared node's references; returns the input refs and the edges. */
   link(p: Prepared): { inputs: Record<string, InputRef | InputRef[]>; needs: string[]; edges: Edge[] } {
-    const inputs: Record<string, InputRef | InputRef[]> = {};
+    const inputs = dict<InputRef | InputRef[]>();
     const edges: Edge[] = [];
     const type = p.type;
     for (const [name, given] of p.inputs) {

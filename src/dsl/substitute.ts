@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { typeOf } from './ajv-errors.js';
+import { dict, hasOwn } from './dict.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Diagnostics } from './diagnostics.js';
 import { classify, NodeRef, scan, type RefToken } from './references.js';
@@ -38,7 +39,7 @@ function reach(v: unknown, path: string[]): { ok: true; value: unknown } | { ok:
   let cur = v;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || cur instanceof NodeRef || !(seg in cur)) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || cur instanceof NodeRef || !hasOwn(cur, seg)) {
       const keys = cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !(cur instanceof NodeRef) ? Object.keys(cur) : [];
       return { ok: false, at: path.slice(0, i + 1).join('.'), keys };
     }
@@ -76,7 +77,7 @@ export class Substituter {
           this.errors++;
           return undefined;
         }
-        if (!(ref.name in scope.params)) {
+        if (!hasOwn(scope.params, ref.name)) {
           return this.fail(`no param \`${ref.name}\`${didYouMean(ref.name, Object.keys(scope.params))}`, loc);
         }
         const r = reach(scope.params[ref.name], ref.path);
@@ -174,7 +175,7 @@ export class Substituter {
     }
     if (isSeq(node)) return node.items.map((x) => this.value(x, scope));
     if (isMap(node)) {
-      const out: Record<string, unknown> = {};
+      const out = dict<unknown>();
       for (const [k, pair] of mapPairs(this.doc, node)) out[k] = this.value(pair.value, scope);
       return out;
     }

@@ -39,7 +39,7 @@ export function mapPairs(doc: Document, n: unknown, depth = 0): Map<string, Pair
     if (!isPair(item)) continue;
     if (isMergePair(item)) {
       const v = deref(doc, item.value);
-      merges.push(...(isSeq(v) ? v.items : [v]));
+      for (const x of isSeq(v) ? v.items : [v]) merges.push(x);
       continue;
     }
     const k = keyString(item);

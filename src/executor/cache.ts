@@ -3,7 +3,7 @@
  * `get` returns a hit that the executor applies when it chooses; `set` may decline. One
  * conformance suite (test/executor/cache-conformance.ts) runs against every implementation.
  */
-import type { BlobRef, Manifest, PortType } from '../nodes/types.js';
+import type { BlobRef, Manifest, PortType } from '../artifacts/index.js';
 import type { CorruptObjectError } from './errors.js';
 import type { KeyComponents } from './key.js';
 

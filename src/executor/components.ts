@@ -1,6 +1,6 @@
 /** Building a node's inputs and key components from its upstream outputs (run and plan share it). */
 import type { InputRef, ResolvedNode } from '../dsl/types.js';
-import type { Artifact, NodeType } from '../nodes/types.js';
+import type { Artifact, NodeType } from '../artifacts/index.js';
 import type { OutputRecord } from './cache.js';
 import { hashInputFiles } from './input-files.js';
 import { KEY_VERSION, type KeyComponents } from './key.js';

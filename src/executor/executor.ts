@@ -12,17 +12,16 @@ import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
 import { getNodeType } from '../nodes/registry.js';
-import type { NodeType, RestoreContext } from '../nodes/types.js';
-import { cliMainPath } from '../package-root.js';
+import type { NodeType, RestoreContext } from '../artifacts/index.js';
 import type { Cache, IndexRecord, Lock, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
-import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
+import { dependenciesOf, runSelection } from './graph.js';
 import type { Job } from './job.js';
 import { errorMessage, PlanError, type CorruptObjectError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '../artifacts/canonical-json.js';
 import { keyOf, type KeyComponents } from './key.js';
-import { isFilesManifest, materializePublished } from './materialize.js';
+import { isFilesManifest, materializePublished, writeFilesManifest } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
 import { detectGpuSlots, ResourcePools } from './pools.js';
 import { runJob } from './run-job.js';
@@ -52,8 +51,6 @@ export interface RunOptions {
   writeLockFile?: boolean;
   /** Whether a node runs in a worker subprocess; default: the type says `worker`, or it holds GPUs. */
   workerFor?: (node: ResolvedNode, type: NodeType<never>) => boolean;
-  /** CLI entry the workers start; default the compiled src/cli/main.js next to this code. */
-  cliMain?: string;
   /** Environment for workers (their CUDA_VISIBLE_DEVICES is set from their slots); default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -151,7 +148,8 @@ class PipelineRun {
   }
 
   async start(): Promise<RunSummary> {
-    const order = topologicalOrder(this.graph).filter((id) => this.selected.has(id));
+    // The DSL hands nodes over in topological order (ties by id).
+    const order = [...this.graph.nodes.keys()].filter((id) => this.selected.has(id));
     this.preflight(order);
     const onAbort = (): void => {
       this.interrupted = true;
@@ -322,6 +320,9 @@ class PipelineRun {
         signal: this.killRunning.signal,
         getBytes: (ref) => this.cache.getBytes(ref.$blob),
         blobPath: (ref) => this.cache.blobPath(ref.$blob),
+        writeFiles: async (files, baseDir) => {
+          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d));
+        },
       };
       const manifests: Record<string, unknown> = {};
       for (const [port, o] of Object.entries(outputs)) manifests[port] = o.manifest;
@@ -385,7 +386,6 @@ class PipelineRun {
             if (grant.slots.gpu) env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
             record = await runInWorker(job, {
               cache: this.cache,
-              cliMain: this.o.cliMain ?? cliMainPath,
               signal: this.killRunning.signal,
               env,
               onProgress,

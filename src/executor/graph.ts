@@ -1,6 +1,7 @@
 /**
- * Pure graph helpers over a PipelineGraph (lage `target-graph` style): dependencies of a node,
- * the closure an `--only` selection needs, and what lies downstream of a node.
+ * Pure graph helpers over a PipelineGraph (lage `target-graph` style): dependencies of a node and
+ * the closure an `--only` selection needs. The graph's nodes come in topological order from the
+ * DSL (src/dsl/graph.ts `topoOrder`, the one topological sort), so nothing here sorts.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
 import { didYouMean } from '../dsl/did-you-mean.js';
@@ -16,68 +17,34 @@ export function dependenciesOf(node: ResolvedNode): string[] {
   return [...deps].sort();
 }
 
-export function toGraphlib(graph: PipelineGraph): Graph {
-  const g = new Graph({ directed: true });
-  for (const id of graph.nodes.keys()) g.setNode(id);
-  for (const node of graph.nodes.values()) {
-    for (const dep of dependenciesOf(node)) {
-      if (!graph.nodes.has(dep)) throw new Error(`graph: node ${node.id} depends on unknown node ${dep}`);
-      g.setEdge(dep, node.id);
-    }
-  }
-  if (!alg.isAcyclic(g)) throw new Error('graph: the pipeline graph has a cycle');
-  return g;
-}
+/**
+ * graphlib keeps nodes in plain objects and tests them with `in`, so a node id such as
+ * `constructor` or `__proto__` would already be "there" or be dropped. Its node names are
+ * therefore our ids behind a prefix no id can start with (ids begin with a letter or `_`).
+ */
+const G_PREFIX = '#';
+const toG = (id: string): string => G_PREFIX + id;
 
-/** Node ids in a deterministic topological order (ties by id). */
-export function topologicalOrder(graph: PipelineGraph): string[] {
-  const g = toGraphlib(graph);
-  const indegree = new Map<string, number>();
-  for (const id of g.nodes()) indegree.set(id, (g.predecessors(id) ?? []).length);
-  const ready = [...indegree].filter(([, d]) => d === 0).map(([id]) => id).sort();
-  const out: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift() as string;
-    out.push(id);
-    for (const next of (g.successors(id) ?? []).sort()) {
-      const d = (indegree.get(next) ?? 0) - 1;
-      indegree.set(next, d);
-      if (d === 0) {
-        ready.push(next);
-        ready.sort();
-      }
-    }
-  }
-  return out;
-}
+/** Where a reachability search starts: not a valid graphlib name for any id (no prefix). */
+const ROOT = '\0selection';
 
-/** The selected ids plus everything they need, transitively. */
+/**
+ * The selected ids plus everything they need, transitively. A graphlib search over dependency
+ * edges from a virtual root joined to the selection; graphlib's Dijkstra is iterative, unlike
+ * its depth-first algorithms, which overflow the stack on dependency chains a few thousand long.
+ */
 export function upstreamClosure(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  const stack = [...ids];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (out.has(id)) continue;
-    out.add(id);
-    const node = graph.nodes.get(id);
-    if (node) stack.push(...dependenciesOf(node));
+  const g = new Graph({ directed: true });
+  for (const node of graph.nodes.values()) {
+    g.setNode(toG(node.id));
+    for (const dep of dependenciesOf(node)) g.setEdge(toG(node.id), toG(dep));
   }
-  return out;
-}
-
-/** Every node downstream of the given ones (not including them). */
-export function downstreamOf(graph: PipelineGraph, ids: Iterable<string>): Set<string> {
-  const g = toGraphlib(graph);
+  for (const id of ids) g.setEdge(ROOT, toG(id));
+  if (!g.hasNode(ROOT)) return new Set();
+  const paths = alg.dijkstra(g, ROOT);
   const out = new Set<string>();
-  const stack = [...ids];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    for (const next of g.successors(id) ?? []) {
-      if (!out.has(next)) {
-        out.add(next);
-        stack.push(next);
-      }
-    }
+  for (const name of Object.keys(paths)) {
+    if (name !== ROOT && paths[name]!.distance < Infinity) out.add(name.slice(G_PREFIX.length));
   }
   return out;
 }

@@ -1,17 +1,20 @@
 /**
- * The executor's public surface: run and plan pipeline graphs against a content-addressed cache.
- * Knows nothing about ML; node types come in through the registry (or an injected lookup).
+ * The executor's public surface: plan and run pipeline graphs against a content-addressed
+ * cache, run one node (run-node, cluster jobs), read results back, look after the cache. Knows
+ * nothing about ML; node types come in through the registry (re-exported here for the CLI's
+ * `nodes` and `schema` commands) or an injected lookup.
  */
-export { runPipeline, PlanError, type RunOptions, type RunSummary, type NodeResult } from './executor.js';
-export type { Cache, CacheHit, IndexRecord, OutputRecord, RunFacts, Lock, BlobStore } from './cache.js';
-export { FsCache } from './fs-cache.js';
+export { runPipeline, type NodeResult, type RunOptions, type RunSummary } from './executor.js';
+export { runNode, type RunNodeOptions } from './run-node.js';
+export { planPipeline, type PlanEntry, type PlanOptions } from './planner.js';
+export { cachedResult, jsonBlobs, parseJsonOrLines, readJsonBlob, type CachedResult } from './results.js';
+export { CorruptObjectError, PlanError } from './errors.js';
+export type { Cache, CacheHit, IndexRecord, Lock, OutputRecord, RunFacts } from './cache.js';
+export { FsCache, referencedObjects } from './fs-cache.js';
 export { MemoryCache } from './memory-cache.js';
-export { keyOf, diffComponents, KEY_VERSION, type KeyComponents } from './key.js';
-export { artifactDigest } from './artifact.js';
-export { canonicalJson, digestOf, sha256Hex } from './canonical-json.js';
-export { encodeTensor, decodeTensor } from './safetensors.js';
-export { isBlobRef, isTensorRef, collectObjectDigests } from './refs.js';
-export type { ExecutorEvent, Logger, NodeStatus, FailurePolicy } from './status.js';
-export { lockFilePath, readPipelineLock, type PipelineLock, type LockedNode } from './pipeline-lock.js';
-export { runJob } from './run-job.js';
-export { parseJob, type Job } from './job.js';
+export { diffComponents, keyOf, KEY_VERSION, type KeyComponents } from './key.js';
+export { lockFilePath, readPipelineLock, type LockedNode, type PipelineLock } from './pipeline-lock.js';
+export { verifyCache, type VerifyReport } from './verify.js';
+export { GC_GRACE_MS, gcCache, type GcOptions, type GcReport } from './gc.js';
+export type { ExecutorEvent, FailurePolicy, Logger, NodeStatus } from './status.js';
+export { getNodeType, registry } from '../nodes/registry.js';

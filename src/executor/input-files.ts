@@ -6,7 +6,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
-import { NodeError } from '../nodes/types.js';
+import { NodeError } from '../artifacts/index.js';
 import { sha256File } from './hash-file.js';
 
 export function isGlob(pattern: string): boolean {

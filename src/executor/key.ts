@@ -5,7 +5,7 @@
  * the content digests of the inputs (upstream OUTPUT digests, which gives early cut-off) and,
  * for node types that read files outside the cache, the content digests of those files.
  */
-import { digestOf } from './canonical-json.js';
+import { digestOf } from '../artifacts/canonical-json.js';
 
 /** Bump to invalidate every key at once (a change in how nodes are keyed or records are laid out). */
 export const KEY_VERSION = 1;
@@ -58,7 +58,10 @@ function changedPaths(a: unknown, b: unknown, prefix: string): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     const out: string[] = [];
-    for (const k of unionKeys(a, b)) out.push(...changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    // Own values only: a key such as `constructor` present on one side must not compare
+    // against Object.prototype's on the other.
+    const at = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
+    for (const k of unionKeys(a, b)) for (const p of changedPaths(at(a, k), at(b, k), prefix ? `${prefix}.${k}` : k)) out.push(p);
     return out;
   }
   return digestOf(a ?? null) === digestOf(b ?? null) ? [] : [prefix || '(value)'];

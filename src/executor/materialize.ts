@@ -5,7 +5,7 @@
  */
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { FilesManifest, NodeType } from '../nodes/types.js';
+import type { FilesManifest, NodeType } from '../artifacts/index.js';
 import { copyFileAtomic } from './atomic-write.js';
 import type { OutputRecord } from './cache.js';
 import { fileHasDigest } from './hash-file.js';

@@ -5,10 +5,10 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BlobRef, NodeContext, Progress, TensorData, TensorRef } from '../nodes/types.js';
+import type { BlobRef, NodeContext, Progress, TensorData, TensorRef } from '../artifacts/index.js';
 import type { Cache } from './cache.js';
-import { canonicalJson, digestOf } from './canonical-json.js';
-import { decodeTensor, encodeTensor } from './safetensors.js';
+import { canonicalJson, digestOf } from '../artifacts/canonical-json.js';
+import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
 
 export interface ContextOptions {
   nodeId: string;

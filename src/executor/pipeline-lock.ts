@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { prettyCanonicalJson } from './canonical-json.js';
+import { prettyCanonicalJson } from '../artifacts/canonical-json.js';
 import type { Lock } from './cache.js';
 import type { KeyComponents } from './key.js';
 
@@ -70,7 +70,8 @@ export async function updatePipelineLock(
 
 async function mergeInto(path: string, pipeline: string, present: ReadonlySet<string>, finished: ReadonlyMap<string, LockedNode>): Promise<PipelineLock> {
   const old = await readPipelineLock(path);
-  const nodes: Record<string, LockedNode> = {};
+  // Keyed by node ids, which may be `constructor` or `__proto__`: no prototype.
+  const nodes = Object.create(null) as Record<string, LockedNode>;
   for (const [id, entry] of Object.entries(old?.nodes ?? {})) if (present.has(id)) nodes[id] = entry;
   for (const [id, entry] of finished) nodes[id] = entry;
   const lock: PipelineLock = { version: 1, pipeline, nodes };

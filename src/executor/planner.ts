@@ -9,7 +9,7 @@ import type { Cache, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, portSources, type NodeTypeLookup } from './components.js';
 import { PlanError } from './errors.js';
 import { referencedObjects } from './fs-cache.js';
-import { dependenciesOf, runSelection, topologicalOrder } from './graph.js';
+import { dependenciesOf, runSelection } from './graph.js';
 import { diffComponents, keyOf, type KeyComponents } from './key.js';
 import { lockFilePath, readPipelineLock, type PipelineLock } from './pipeline-lock.js';
 
@@ -41,12 +41,14 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
   const lock = o.lock ?? (await readPipelineLock(lockFilePath(graph.file)));
   const known = new Map<string, Record<string, OutputRecord>>();
   const entries: PlanEntry[] = [];
-  for (const id of topologicalOrder(graph)) {
+  // In the DSL's topological order: a node's upstream nodes are planned before it.
+  for (const id of graph.nodes.keys()) {
     if (!selected.has(id)) continue;
     const node = graph.nodes.get(id) as ResolvedNode;
     const type = lookup(node.type);
     if (!type) throw new PlanError(`node ${id}: unknown node type '${node.type}'`);
-    const lastEntry = lock?.nodes[id];
+    // Own entries only: an id such as `constructor` must not find Object.prototype's.
+    const lastEntry = lock && Object.hasOwn(lock.nodes, id) ? lock.nodes[id] : undefined;
     const entry: PlanEntry = { id, type: node.type, action: 'run', reasons: [] };
     if (lastEntry) entry.last = { key: lastEntry.key, components: lastEntry.components };
     entries.push(entry);

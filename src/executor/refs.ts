@@ -2,9 +2,9 @@
  * Finding store references inside manifests. A manifest is any JSON value; BlobRef and TensorRef
  * objects anywhere in it point into the object store, which verify, gc and workers must know.
  */
-import type { BlobRef, TensorRef, TensorDType } from '../nodes/types.js';
+import type { BlobRef, TensorRef, DType } from '../artifacts/index.js';
 
-const DTYPES: ReadonlySet<string> = new Set<TensorDType>(['F32', 'I32', 'F16', 'BF16', 'U8', 'I64', 'F64']);
+const DTYPES: ReadonlySet<string> = new Set<DType>(['F32', 'I32', 'F16', 'BF16', 'U8', 'I64', 'F64']);
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export function isBlobRef(v: unknown): v is BlobRef {

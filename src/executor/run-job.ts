@@ -6,10 +6,10 @@
 import { hostname } from 'node:os';
 import { rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Progress } from '../nodes/types.js';
+import type { Progress } from '../artifacts/index.js';
 import type { Cache, IndexRecord, OutputRecord } from './cache.js';
-import { artifactDigest } from './artifact.js';
-import { canonicalJson } from './canonical-json.js';
+import { artifactDigest } from '../artifacts/artifact.js';
+import { canonicalJson } from '../artifacts/canonical-json.js';
 import type { NodeTypeLookup } from './components.js';
 import type { Job } from './job.js';
 import { ExecContext } from './node-context.js';

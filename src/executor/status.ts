@@ -3,7 +3,7 @@
  * lage `TargetStatus.ts`): one event per status transition, sent to a logger; the executor never
  * prints.
  */
-import type { Progress } from '../nodes/types.js';
+import type { Progress } from '../artifacts/index.js';
 
 /**
  * pending   waiting for its upstream nodes

@@ -1,29 +1,22 @@
 /**
- * Running a job in a worker subprocess: `node <cli main> run-node <job.json> --cache-dir D
- * --locked` through execa, with IPC carrying progress, log lines and the outcome. The worker
- * runs in its own process group so that stopping it (Ctrl-C, `kill` policy) also stops whatever
- * it started. The parent holds the key's lock; the worker writes the index record itself, so
- * the same command works by hand and as a cluster job.
+ * Running a job in a worker subprocess: `node worker-entry.js <job.json> --cache-dir D` (both
+ * ends of the protocol live here in the executor) through execa, with IPC carrying progress,
+ * log lines and the outcome. The worker runs in its own process group so that stopping it
+ * (Ctrl-C, `kill` policy) also stops whatever it started. The parent holds the key's lock; the
+ * worker writes the index record itself.
  */
 import { appendFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Progress } from '../nodes/types.js';
+import { fileURLToPath } from 'node:url';
+import type { Progress } from '../artifacts/types.js';
 import type { Cache, IndexRecord } from './cache.js';
 import type { Job } from './job.js';
 import { terminateGroup } from '../process-group.js';
-
-/** Messages a worker sends its parent. */
-export type WorkerMessage =
-  | { kind: 'progress'; progress: Progress }
-  | { kind: 'log'; line: string }
-  | { kind: 'result'; key: string }
-  | { kind: 'error'; message: string; name: string };
+import type { WorkerMessage } from './worker-protocol.js';
 
 export interface WorkerOptions {
   cache: Cache;
-  cliMain: string;
   signal: AbortSignal;
   env: Record<string, string>;
   onProgress?: (p: Progress) => void;
@@ -34,14 +27,8 @@ export interface WorkerOptions {
 /** Grace between SIGTERM and SIGKILL when stopping a worker's process group. */
 const KILL_GRACE_MS = 3000;
 
-/**
- * Loads the CLI's `main` by URL inside `-e` rather than running the file directly: argv[1] is
- * then `run-node`, so this works whether or not main.js runs itself when executed.
- */
-export function cliEntryArgs(cliMain: string, args: string[]): string[] {
-  const script = `const { main } = await import(${JSON.stringify(pathToFileURL(cliMain).href)}); process.exitCode = await main(process.argv.slice(1));`;
-  return ['--input-type=module', '-e', script, '--', ...args];
-}
+/** The worker's entry script, compiled next to this module (works from any build output folder). */
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
 
 export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexRecord> {
   const dir = o.cache.dir;
@@ -52,7 +39,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
   await writeFile(jobFile, JSON.stringify(job, null, 2));
   // Loaded on first use: a warm rerun that runs nothing never pays for execa's import.
   const { execa } = await import('execa');
-  const child = execa(process.execPath, cliEntryArgs(o.cliMain, ['run-node', jobFile, '--cache-dir', dir, '--locked']), {
+  const child = execa(process.execPath, [WORKER_ENTRY, jobFile, '--cache-dir', dir], {
     ipc: true,
     env: o.env,
     detached: true,
@@ -66,7 +53,7 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
   const capture = (chunk: Buffer): void => {
     const text = chunk.toString();
     appendFileSync(job.logFile, text);
-    tail.push(...text.split('\n').filter((l) => l.trim() !== ''));
+    for (const l of text.split('\n')) if (l.trim() !== '') tail.push(l);
     if (tail.length > 20) tail.splice(0, tail.length - 20);
   };
   child.stdout?.on('data', capture);

@@ -69,8 +69,3 @@ export async function initBackend(requested: BackendRequest | string = 'auto'): 
   }
   throw new Error(`no tensor backend could load:\n  ${failures.join('\n  ')}`);
 }
-
-/** The backend initialised by initBackend, if any. */
-export function currentBackend(): string | undefined {
-  return current;
-}

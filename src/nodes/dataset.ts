@@ -3,22 +3,18 @@
  * seeded, stratified train / validation / test splits and a calibration sample of train
  * (algorithm: src/ml/data/split.ts). The file's content is part of the key (`inputFiles`).
  */
-import { isAbsolute, resolve } from 'node:path';
-import type { DataFormat, DatasetManifest } from '../ml/data/index.js';
-import { NodeError, type JsonSchema, type NodeContext, type NodeType } from './types.js';
+import type { NodeDecl } from '../artifacts/node-type.js';
+import type { JsonSchema } from '../artifacts/types.js';
+import type { SplitOptions } from '../ml/data/split.js';
+import { family } from './family.js';
 
-export interface DatasetParams {
+/** The split params are the splitter's options (train, validation, test, calibration, limit, seed). */
+export interface DatasetParams extends SplitOptions {
   path: string;
-  text_column?: string;
-  label_column?: string;
+  text_column: string;
+  label_column: string;
   label_name_column?: string;
   label_names?: string[];
-  train?: number;
-  validation?: number;
-  test?: number;
-  calibration?: number;
-  limit?: number;
-  seed?: number;
   /** CSV only. */
   delimiter?: string;
 }
@@ -66,51 +62,9 @@ const commonParams: Record<string, JsonSchema> = {
   seed: { type: 'integer', default: 42, description: 'Seed of the split (same seed, same file: same splits).' },
 };
 
-function mapError(err: unknown, nodeId: string): never {
-  if (err instanceof Error && err.name === 'DataError') throw new NodeError(`${nodeId}: ${err.message}`);
-  throw err;
-}
-
-async function runDataset(ctx: NodeContext, p: DatasetParams, format: DataFormat): Promise<{ dataset: DatasetManifest }> {
-  const data = await import('../ml/data/index.js');
-  if (isAbsolute(p.path)) throw new NodeError(`${ctx.nodeId}: path '${p.path}' must be relative to the pipeline directory`);
-  const abs = resolve(ctx.pipelineDir, p.path);
-  try {
-    const labelled = await data.loadLabelledFile(
-      abs,
-      p.path,
-      format,
-      {
-        text: p.text_column ?? 'text',
-        label: p.label_column ?? 'label',
-        ...(p.label_names ? { labelNames: p.label_names } : {}),
-        ...(p.label_name_column !== undefined ? { labelNameColumn: p.label_name_column } : { defaultLabelNameColumn: 'label_name' }),
-      },
-      p.delimiter !== undefined ? { delimiter: p.delimiter } : {},
-    );
-    const opts = {
-      train: p.train ?? 0.8,
-      validation: p.validation ?? 0.1,
-      test: p.test ?? 0.1,
-      calibration: p.calibration ?? 512,
-      seed: p.seed ?? 42,
-      ...(p.limit !== undefined ? { limit: p.limit } : {}),
-    };
-    const built = data.buildSplits(labelled, opts, p.path);
-    ctx.log(
-      `${p.path}: ${labelled.examples.length} rows, ${built.labels.length} classes; ` +
-        data.SPLITS.map((s) => `${s} ${built.splits[s].length}`).join(', '),
-    );
-    const manifest = await data.storeDataset(ctx, built.labels, built.splits, built.counts, { path: p.path, digest: labelled.digest }, opts.seed);
-    return { dataset: manifest };
-  } catch (err) {
-    mapError(err, ctx.nodeId);
-  }
-}
-
 const outputs = { dataset: { type: 'dataset' as const, description: 'Labels and the train, validation, test and calibration splits.' } };
 
-export const datasetJsonlNode: NodeType<DatasetParams> = {
+export const datasetJsonlNode: NodeDecl<DatasetParams> = {
   type: 'dataset/jsonl',
   version: 1,
   description: 'Labelled text from a JSON Lines file (one object a line), split into seeded, stratified train / validation / test sets and a calibration sample of train.',
@@ -119,10 +73,9 @@ export const datasetJsonlNode: NodeType<DatasetParams> = {
   inputs: {},
   outputs,
   inputFiles: (p) => [p.path],
-  run: (ctx, p) => runDataset(ctx, p, 'jsonl'),
 };
 
-export const datasetCsvNode: NodeType<DatasetParams> = {
+export const datasetCsvNode: NodeDecl<DatasetParams> = {
   type: 'dataset/csv',
   version: 1,
   description: 'Labelled text from a CSV file with a header row, split into seeded, stratified train / validation / test sets and a calibration sample of train.',
@@ -134,7 +87,6 @@ export const datasetCsvNode: NodeType<DatasetParams> = {
   inputs: {},
   outputs,
   inputFiles: (p) => [p.path],
-  run: (ctx, p) => runDataset(ctx, p, 'csv'),
 };
 
-export const datasetNodes: ReadonlyArray<NodeType<never>> = [datasetJsonlNode, datasetCsvNode] as unknown as ReadonlyArray<NodeType<never>>;
+export const datasetNodes = family([datasetJsonlNode, datasetCsvNode], () => import('./run/dataset.js'));

@@ -4,19 +4,16 @@
  * evaluation memo. `model/predict`: per-example predicted label, probabilities and logits as a
  * JSONL file in the node's output (published to results/, printed by `show --json`).
  */
-import type { DatasetManifest, SplitName } from '../ml/data/index.js';
-import { evaluateMemo, EVALUATION_FORMAT, predictSplit, releaseEvalCache } from './eval-memo.js';
-import { asModelManifest } from './model-artifact.js';
-import { NodeError, type Artifact, type BlobRef, type JsonSchema, type NodeType } from './types.js';
+import type { NodeDecl } from '../artifacts/node-type.js';
+import type { JsonSchema } from '../artifacts/types.js';
+import { SPLITS, type SplitName } from '../ml/data/split.js';
+import { family } from './family.js';
 
 export interface EvaluateParams {
-  split?: SplitName;
+  split: SplitName;
   layers?: number[];
-  batch_size?: number;
+  batch_size: number;
 }
-
-// Spelled out here: node modules must not import src/ml at top level (planning stays light).
-const SPLITS: readonly SplitName[] = ['train', 'validation', 'test', 'calibration'];
 
 const commonParams: Record<string, JsonSchema> = {
   split: { enum: [...SPLITS], default: 'test', description: 'Which split of the dataset to evaluate on.' },
@@ -34,14 +31,7 @@ const inputs = {
   data: { type: 'dataset' as const, description: 'The dataset holding the split.' },
 };
 
-function datasetOf(input: Artifact | Artifact[] | undefined, nodeId: string): DatasetManifest {
-  if (input === undefined || Array.isArray(input) || input.type !== 'dataset') throw new NodeError(`${nodeId}: input data must be one dataset`);
-  const m = input.manifest as Partial<DatasetManifest> | null;
-  if (!m || m.format !== 'layerfuse/dataset@1') throw new NodeError(`${nodeId}: input data (from ${input.from.node}) is not a layerfuse dataset`);
-  return m as DatasetManifest;
-}
-
-export const evaluateNode: NodeType<EvaluateParams> = {
+export const evaluateNode: NodeDecl<EvaluateParams> = {
   type: 'model/evaluate',
   version: 1,
   description: 'Accuracy, macro-F1, per-class precision/recall/F1 and confusion matrix of a model (or a subset of its layers) on one split; memoized across nodes and runs.',
@@ -49,25 +39,9 @@ export const evaluateNode: NodeType<EvaluateParams> = {
   inputs,
   outputs: { evaluation: { type: 'evaluation', description: 'The metrics as JSON.' } },
   worker: true,
-
-  async run(ctx, p, inp) {
-    const model = asModelManifest(inp.model, ctx.nodeId);
-    const data = datasetOf(inp.data, ctx.nodeId);
-    try {
-      const ev = await evaluateMemo(ctx, model, data, p.split ?? 'test', p.layers, { batchSize: p.batch_size ?? 32 });
-      // Per-example predictions stay in the memo (for statistics); model/predict publishes them.
-      const { predictions: _predictions, ...metrics } = ev;
-      return { evaluation: { ...metrics, format: EVALUATION_FORMAT, numLayers: ev.layers.length } };
-    } finally {
-      releaseEvalCache();
-    }
-  },
 };
 
-/** Floats in predictions.jsonl: 7 significant digits (float32 holds about that many). */
-const r7 = (x: number): number => Number(x.toPrecision(7));
-
-export const predictNode: NodeType<EvaluateParams> = {
+export const predictNode: NodeDecl<EvaluateParams> = {
   type: 'model/predict',
   version: 1,
   description: 'Per-example predicted label, probabilities and logits on one split, as predictions.jsonl (with the text and true label, to inspect errors).',
@@ -81,49 +55,6 @@ export const predictNode: NodeType<EvaluateParams> = {
     },
   },
   worker: true,
-
-  async run(ctx, p, inp) {
-    const model = asModelManifest(inp.model, ctx.nodeId);
-    const data = datasetOf(inp.data, ctx.nodeId);
-    const split = p.split ?? 'test';
-    const { softmaxRow } = await import('../ml/eval/index.js');
-    try {
-      const { outputs, examples, layers, backend } = await predictSplit(ctx, model, data, split, p.layers, { batchSize: p.batch_size ?? 32 });
-      const C = data.labels.length;
-      let correct = 0;
-      const lines = examples.map((e, i) => {
-        const logits = Array.from(outputs.logits.subarray(i * C, (i + 1) * C));
-        const pred = outputs.predictions[i] as number;
-        if (pred === e.label) correct++;
-        return JSON.stringify({
-          index: i,
-          text: e.text,
-          label: data.labels[e.label],
-          label_id: e.label,
-          predicted: data.labels[pred],
-          predicted_id: pred,
-          correct: pred === e.label,
-          probabilities: softmaxRow(logits).map(r7),
-          logits: logits.map(r7),
-        });
-      });
-      const file: BlobRef = await ctx.putBytes(new TextEncoder().encode(lines.join('\n') + (lines.length ? '\n' : '')));
-      return {
-        predictions: {
-          format: 'layerfuse/predictions@1',
-          split,
-          layers,
-          backend,
-          labels: data.labels,
-          numExamples: examples.length,
-          accuracy: examples.length ? correct / examples.length : 0,
-          files: { 'predictions.jsonl': file },
-        },
-      };
-    } finally {
-      releaseEvalCache();
-    }
-  },
 };
 
-export const evaluateNodes: ReadonlyArray<NodeType<never>> = [evaluateNode, predictNode] as unknown as ReadonlyArray<NodeType<never>>;
+export const evaluateNodes = family([evaluateNode, predictNode], () => import('./run/evaluate.js'));

@@ -1,17 +1,17 @@
 /**
- * The one frozen catalogue of node types. Adding a node kind is one import and one entry here.
- * Node modules must not import src/ml at top level (see types.ts).
+ * The one frozen catalogue of node types. Adding a node family is one import and one entry
+ * here; its declarations load with this module, its run bodies on first use (family.ts).
  */
-import type { NodeType } from './types.js';
-import { shellNodes } from './shell.js';
-import { modelNodes } from './model.js';
-import { signalsNodes } from './signals.js';
-import { scoreNodes } from './score.js';
-import { fuseNodes } from './fuse.js';
-import { pruneNodes } from './prune.js';
+import type { NodeType } from '../artifacts/node-type.js';
 import { datasetNodes } from './dataset.js';
-import { tokenizerNodes } from './tokenizer.js';
 import { evaluateNodes } from './evaluate.js';
+import { fuseNodes } from './fuse.js';
+import { modelNodes } from './model.js';
+import { pruneNodes } from './prune.js';
+import { scoreNodes } from './score.js';
+import { shellNodes } from './shell.js';
+import { signalsNodes } from './signals.js';
+import { tokenizerNodes } from './tokenizer.js';
 
 const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   shellNodes,

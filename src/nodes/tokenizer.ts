@@ -3,16 +3,21 @@
  * (validation and test never shape the vocabulary), for models trained from scratch.
  * `tokenizer/files`: a tokenizer from a Hugging Face tokenizer.json or vocab.txt on disk.
  */
-import { isAbsolute, resolve } from 'node:path';
-import type { TokenizerManifest } from '../ml/tokenizer/index.js';
-import { NodeError, type Artifact, type NodeType } from './types.js';
+import type { NodeDecl } from '../artifacts/node-type.js';
+import { family } from './family.js';
 
 export interface WordPieceParams {
-  vocab_size?: number;
-  min_frequency?: number;
+  vocab_size: number;
+  min_frequency: number;
+  lowercase: boolean;
+  max_length: number;
+  score: 'likelihood' | 'pmi' | 'frequency';
+}
+
+export interface TokenizerFilesParams {
+  path: string;
+  max_length: number;
   lowercase?: boolean;
-  max_length?: number;
-  score?: 'likelihood' | 'pmi' | 'frequency';
 }
 
 const maxLengthParam = {
@@ -23,12 +28,7 @@ const maxLengthParam = {
   description: 'Longest encoded sequence, [CLS] and [SEP] included; longer texts are cut before [SEP].',
 };
 
-function asDataset(input: Artifact | Artifact[] | undefined, nodeId: string): Artifact {
-  if (input === undefined || Array.isArray(input) || input.type !== 'dataset') throw new NodeError(`${nodeId}: input data must be one dataset`);
-  return input;
-}
-
-export const wordpieceNode: NodeType<WordPieceParams> = {
+export const wordpieceNode: NodeDecl<WordPieceParams> = {
   type: 'tokenizer/wordpiece',
   version: 1,
   description:
@@ -48,44 +48,9 @@ export const wordpieceNode: NodeType<WordPieceParams> = {
   inputs: { data: { type: 'dataset', description: 'The dataset; only its train split is read.' } },
   outputs: { tokenizer: { type: 'tokenizer', description: 'The learned tokenizer (tokenizer.json and vocab.txt).' } },
   worker: true,
-
-  async run(ctx, p, inputs) {
-    const data = asDataset(inputs.data, ctx.nodeId);
-    const { asDatasetManifest, readSplit } = await import('../ml/data/index.js');
-    const tk = await import('../ml/tokenizer/index.js');
-    const manifest = asDatasetManifest(data.manifest, `${ctx.nodeId}: input data`);
-    const train = await readSplit(ctx, manifest, 'train');
-    const lowercase = p.lowercase ?? true;
-    const vocabSize = p.vocab_size ?? 8000;
-    const learned = tk.learnWordPiece(
-      train.map((e) => e.text),
-      {
-        vocabSize,
-        minFrequency: p.min_frequency ?? 2,
-        lowercase,
-        score: p.score ?? 'likelihood',
-        onProgress: (n, total) => ctx.progress({ done: n, total, message: 'learning vocabulary' }),
-      },
-    );
-    ctx.log(`learned ${learned.vocab.length} tokens (${learned.alphabetSize} characters, ${learned.merges} merges) from ${train.length} train texts, ${learned.words} distinct words`);
-    const tok = new tk.BertTokenizer(tk.bertTokenizerJson(learned.vocab, { lowercase }), { maxLength: p.max_length ?? 128, what: ctx.nodeId });
-    const out: TokenizerManifest = await tk.storeTokenizer(ctx, tok, {
-      kind: 'wordpiece',
-      split: 'train',
-      trainDigest: manifest.splits.train.$blob,
-      score: p.score ?? 'likelihood',
-    });
-    return { tokenizer: out };
-  },
 };
 
-export interface TokenizerFilesParams {
-  path: string;
-  max_length?: number;
-  lowercase?: boolean;
-}
-
-export const tokenizerFilesNode: NodeType<TokenizerFilesParams> = {
+export const tokenizerFilesNode: NodeDecl<TokenizerFilesParams> = {
   type: 'tokenizer/files',
   version: 1,
   description: 'A BERT tokenizer from a Hugging Face tokenizer.json, a vocab.txt, or a directory holding them (tokenizer_config.json read when present).',
@@ -102,20 +67,6 @@ export const tokenizerFilesNode: NodeType<TokenizerFilesParams> = {
   // price is that weights beside them are hashed too (the output digest, not the key, is what
   // dependents see, so a weight change reruns this cheap node only).
   inputFiles: (p) => (/\.(json|txt)$/.test(p.path) ? [p.path] : [`${p.path}/*`]),
-
-  async run(ctx, p) {
-    if (isAbsolute(p.path)) throw new NodeError(`${ctx.nodeId}: path '${p.path}' must be relative to the pipeline directory`);
-    const tk = await import('../ml/tokenizer/index.js');
-    const abs = resolve(ctx.pipelineDir, p.path);
-    const source = p.path.endsWith('.json') ? { tokenizerJson: abs } : p.path.endsWith('.txt') ? { vocabTxt: abs } : abs;
-    let tok;
-    try {
-      tok = await tk.tokenizerFromFiles(source, { maxLength: p.max_length ?? 128, ...(p.lowercase !== undefined ? { lowercase: p.lowercase } : {}) });
-    } catch (err) {
-      throw new NodeError(`${ctx.nodeId}: ${(err as Error).message}`);
-    }
-    return { tokenizer: await tk.storeTokenizer(ctx, tok, { kind: 'files', path: p.path }) };
-  },
 };
 
-export const tokenizerNodes: ReadonlyArray<NodeType<never>> = [wordpieceNode, tokenizerFilesNode] as unknown as ReadonlyArray<NodeType<never>>;
+export const tokenizerNodes = family([wordpieceNode, tokenizerFilesNode], () => import('./run/tokenizer.js'));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { slugify } from '../../src/dsl/slug.js';
 import { loadText } from '../util/dsl-schemas.js';
+import { plain } from '../util/plain.js';
 
 async function ids(text: string): Promise<string[]> {
   const r = await loadText(text);
@@ -105,7 +106,7 @@ nodes:
 `);
   assert.deepEqual(r.diagnostics, []);
   assert.deepEqual([...r.graph!.nodes.keys()], ['run.big-8', 'run.small-2']);
-  assert.deepEqual(r.graph!.nodes.get('run.big-8')!.params, { value: 'big', n: 8 });
+  assert.deepEqual(plain(r.graph!.nodes.get('run.big-8')!.params), { value: 'big', n: 8 });
 });
 
 void test('matrix: product in axis order, exclude drops matching combinations', async () => {
@@ -132,7 +133,7 @@ nodes:
   assert.deepEqual(r.diagnostics, []);
   const g = r.graph!;
   assert.deepEqual([...g.nodes.keys()].filter((i) => i !== 'd'), ['train.2.0.01', 'train.2.0.1', 'train.4.0.1']);
-  assert.deepEqual(g.nodes.get('train.2.0.01')!.params, { layers: 2, lr: 0.01, epochs: 1, tags: ['l2-lr0.01'] });
+  assert.deepEqual(plain(g.nodes.get('train.2.0.01')!.params), { layers: 2, lr: 0.01, epochs: 1, tags: ['l2-lr0.01'] });
 });
 
 void test('matrix over node references and a templated type', async () => {

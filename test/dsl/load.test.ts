@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnosticsOf, loadText } from '../util/dsl-schemas.js';
 import { designExample } from './design-example.js';
+import { plain } from '../util/plain.js';
 
 void test('the design example loads into the expanded, resolved graph', async () => {
   const r = await loadText(designExample);
   assert.equal(r.diagnostics.length, 0, JSON.stringify(r.diagnostics));
   const g = r.graph!;
   assert.equal(g.name, 'default');
-  assert.deepEqual(g.params, { seed: 42, layers: 6 });
+  assert.deepEqual(plain(g.params), { seed: 42, layers: 6 });
   assert.deepEqual(
     [...g.nodes.keys()],
     [
@@ -32,8 +33,8 @@ void test('the design example loads into the expanded, resolved graph', async ()
   const score = g.nodes.get('score.weight-entropy')!;
   assert.equal(score.type, 'score/weight-entropy');
   assert.equal(score.group, 'score');
-  assert.deepEqual(score.inputs, { signals: { node: 'signals', port: 'signals' } });
-  assert.deepEqual(score.params, { split: 'calibration' }, 'defaults are filled');
+  assert.deepEqual(plain(score.inputs), { signals: { node: 'signals', port: 'signals' } });
+  assert.deepEqual(plain(score.params), { split: 'calibration' }, 'defaults are filled');
 
   const fuse = g.nodes.get('fuse')!;
   assert.deepEqual(fuse.inputs.scores, [
@@ -48,19 +49,19 @@ void test('the design example loads into the expanded, resolved graph', async ()
   assert.equal((g.nodes.get('report')!.inputs.curves as unknown[]).length, 5);
 
   const data = g.nodes.get('data')!;
-  assert.deepEqual(data.params, { task: 'lists', seed: 42, fraction: 1 }, 'an exact reference keeps the number type');
+  assert.deepEqual(plain(data.params), { task: 'lists', seed: 42, fraction: 1 }, 'an exact reference keeps the number type');
   assert.equal(data.location.range!.start.line, 7);
 
   const base = g.nodes.get('base')!;
-  assert.deepEqual(base.params, { layers: 6, epochs: 2, lr: 0.001, tags: [] });
-  assert.deepEqual(base.resources, { gpu: 1 }, "the type's default resources");
+  assert.deepEqual(plain(base.params), { layers: 6, epochs: 2, lr: 0.001, tags: [] });
+  assert.deepEqual(plain(base.resources), { gpu: 1 }, "the type's default resources");
   assert.equal(base.cache, true);
 });
 
 void test('--set overrides a param and flows into nodes', async () => {
   const r = await loadText(designExample, ['layers=12', 'seed=7']);
   assert.deepEqual(r.diagnostics, []);
-  assert.deepEqual(r.graph!.params, { seed: 7, layers: 12 });
+  assert.deepEqual(plain(r.graph!.params), { seed: 7, layers: 12 });
   assert.equal(r.graph!.nodes.get('base')!.params.layers, 12);
   assert.equal(r.graph!.nodes.get('random')!.params.seed, 7);
 });
@@ -103,9 +104,9 @@ nodes:
 `);
   assert.deepEqual(r.diagnostics, []);
   const g = r.graph!;
-  assert.deepEqual(g.nodes.get('a')!.params.value, { depth: 2 });
+  assert.deepEqual(plain(g.nodes.get('a')!.params.value), { depth: 2 });
   assert.equal(g.nodes.get('b')!.params.epochs, 2);
-  assert.deepEqual(g.nodes.get('b')!.params.tags, ['x', 'y']);
+  assert.deepEqual(plain(g.nodes.get('b')!.params.tags), ['x', 'y']);
   assert.notEqual(g.nodes.get('b')!.params.tags, g.params.tags);
 });
 
@@ -125,7 +126,7 @@ nodes:
 `);
   assert.deepEqual(r.diagnostics, []);
   const g = r.graph!;
-  assert.deepEqual(g.nodes.get('m')!.resources, { gpu: 2, mem: 0 });
+  assert.deepEqual(plain(g.nodes.get('m')!.resources), { gpu: 2, mem: 0 });
   assert.equal(g.nodes.get('m')!.cache, true);
   assert.equal(g.nodes.get('d')!.cache, false);
   assert.equal(g.nodes.get('e')!.cache, false, 'util/echo declares cacheable: false');
@@ -221,5 +222,5 @@ nodes:
       lr: 0.5
 `);
   assert.deepEqual(ok.diagnostics, []);
-  assert.deepEqual(ok.graph!.nodes.get('a')!.params, { epochs: 3, lr: 0.5, layers: 6, tags: [] });
+  assert.deepEqual(plain(ok.graph!.nodes.get('a')!.params), { epochs: 3, lr: 0.5, layers: 6, tags: [] });
 });

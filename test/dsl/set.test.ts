@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadText } from '../util/dsl-schemas.js';
+import { plain } from '../util/plain.js';
 
 const pipeline = `version: 1
 name: t
@@ -21,7 +22,7 @@ nodes:
 async function params(sets: string[]): Promise<Record<string, unknown>> {
   const r = await loadText(pipeline, sets);
   assert.deepEqual(r.diagnostics.map((d) => d.message), []);
-  return r.graph!.params;
+  return plain(r.graph!.params);
 }
 
 async function errors(sets: string[]): Promise<string[]> {

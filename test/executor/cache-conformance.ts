@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cache, IndexRecord } from '../../src/executor/cache.js';
-import { digestOf, sha256Hex } from '../../src/executor/canonical-json.js';
+import { digestOf, sha256Hex } from '../../src/artifacts/canonical-json.js';
 import { KEY_VERSION } from '../../src/executor/key.js';
 
 export interface CacheFactory {

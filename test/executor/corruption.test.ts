@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from '../../src/executor/canonical-json.js';
+import { sha256Hex } from '../../src/artifacts/canonical-json.js';
 import { CorruptObjectError } from '../../src/executor/errors.js';
 import type { FsCache } from '../../src/executor/fs-cache.js';
 import { verifyCache } from '../../src/executor/verify.js';
-import type { BlobRef, NodeType } from '../../src/nodes/types.js';
+import type { BlobRef, NodeType } from '../../src/artifacts/index.js';
 import { makeRig, statuses, type Rig } from '../util/exec-rig.js';
 
 async function corrupt(cache: FsCache, digest: string): Promise<void> {

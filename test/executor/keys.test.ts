@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson } from '../../src/executor/canonical-json.js';
+import { canonicalJson } from '../../src/artifacts/canonical-json.js';
 import { diffComponents, keyOf, KEY_VERSION, type KeyComponents } from '../../src/executor/key.js';
-import { artifactDigest } from '../../src/executor/artifact.js';
 
 const base = (): KeyComponents => ({
   keyVersion: KEY_VERSION,
@@ -44,18 +43,6 @@ void test('changing any one component changes the key', () => {
     keys.add(k);
   }
   assert.equal(keys.size, variants.length + 1, 'every variant has its own key');
-});
-
-void test('artifact digests are content hashes of {type, manifest}', () => {
-  assert.equal(artifactDigest('json', { a: 1, b: [1, 2] }), artifactDigest('json', { b: [1, 2], a: 1 }));
-  assert.notEqual(artifactDigest('json', { a: 1 }), artifactDigest('scores', { a: 1 }));
-  assert.notEqual(artifactDigest('json', { a: 1 }), artifactDigest('json', { a: 2 }));
-});
-
-void test('canonical JSON: sorted keys, no whitespace; rejects what JSON cannot hold faithfully', () => {
-  assert.equal(canonicalJson({ b: 1, a: [true, null, 'x'], c: { z: 1, y: undefined } }), '{"a":[true,null,"x"],"b":1,"c":{"z":1}}');
-  assert.throws(() => canonicalJson({ x: Number.NaN }), /non-finite number at \$\.x/);
-  assert.throws(() => canonicalJson({ d: new Date(0) }), /not a plain object at \$\.d/);
 });
 
 void test('plan reasons name what changed', () => {

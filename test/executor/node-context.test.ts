@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MemoryCache } from '../../src/executor/memory-cache.js';
 import { ExecContext } from '../../src/executor/node-context.js';
 import { makeRig } from '../util/exec-rig.js';
-import type { NodeType, TensorRef } from '../../src/nodes/types.js';
+import type { NodeType, TensorRef } from '../../src/artifacts/index.js';
 
 function ctxOn(cache: MemoryCache | import('../../src/executor/fs-cache.js').FsCache, logFile: string): ExecContext {
   return new ExecContext({ nodeId: 'n', pipelineDir: '/', tmpDir: '/tmp', backend: 'cpu', signal: new AbortController().signal, cache, logFile });

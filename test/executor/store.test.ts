@@ -9,7 +9,7 @@ import { gcCache } from '../../src/executor/gc.js';
 import { lockFilePath } from '../../src/executor/pipeline-lock.js';
 import { verifyCache } from '../../src/executor/verify.js';
 import type { FsCache } from '../../src/executor/fs-cache.js';
-import type { NodeType } from '../../src/nodes/types.js';
+import type { NodeType } from '../../src/artifacts/index.js';
 import { makeRig, statuses } from '../util/exec-rig.js';
 
 const report: NodeType<never> = {

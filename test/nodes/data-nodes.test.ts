@@ -12,9 +12,15 @@ import { MemoryCache } from '../../src/executor/memory-cache.js';
 import { ExecContext } from '../../src/executor/node-context.js';
 import { readSplit, storeDataset, type DatasetManifest } from '../../src/ml/data/index.js';
 import { loadTokenizer, type TokenizerManifest } from '../../src/ml/tokenizer/index.js';
-import { datasetCsvNode, datasetJsonlNode } from '../../src/nodes/dataset.js';
-import { tokenizerFilesNode, wordpieceNode } from '../../src/nodes/tokenizer.js';
-import { NodeError, type Artifact, type Manifest, type PortType } from '../../src/nodes/types.js';
+import { datasetCsvNode as datasetCsvNodeDecl, datasetJsonlNode as datasetJsonlNodeDecl } from '../../src/nodes/dataset.js';
+import { tokenizerFilesNode as tokenizerFilesNodeDecl, wordpieceNode as wordpieceNodeDecl } from '../../src/nodes/tokenizer.js';
+import { NodeError, type Artifact, type Manifest, type PortType } from '../../src/artifacts/index.js';
+import { nodeType } from '../util/node-types.js';
+
+const datasetCsvNode = nodeType(datasetCsvNodeDecl);
+const datasetJsonlNode = nodeType(datasetJsonlNodeDecl);
+const tokenizerFilesNode = nodeType(tokenizerFilesNodeDecl);
+const wordpieceNode = nodeType(wordpieceNodeDecl);
 
 function context(dir: string, nodeId = 'data'): ExecContext {
   return new ExecContext({

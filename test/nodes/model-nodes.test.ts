@@ -16,11 +16,18 @@ import type { BertClassifier } from '../../src/ml/bert/model.js';
 import { exportCheckpoint, loadCheckpoint } from '../../src/ml/checkpoint/index.js';
 import { storeDataset } from '../../src/ml/data/index.js';
 import type { Batch, Example } from '../../src/ml/types.js';
-import { exportNode, finetuneNode, loadNode, trainNode } from '../../src/nodes/model.js';
-import { loadModel, manifestParameterCount, withLayers, type ModelManifest } from '../../src/nodes/model-artifact.js';
-import type { Artifact, FilesManifest, Progress } from '../../src/nodes/types.js';
+import { exportNode as exportNodeDecl, finetuneNode as finetuneNodeDecl, loadNode as loadNodeDecl, trainNode as trainNodeDecl } from '../../src/nodes/model.js';
+import { manifestParameterCount, withLayers, type ModelManifest } from '../../src/ml/bert/manifest.js';
+import { loadModel } from '../../src/ml/bert/store.js';
+import type { Artifact, FilesManifest, Progress } from '../../src/artifacts/index.js';
 import { registry } from '../../src/nodes/registry.js';
-import { handBatch, smallModel, tempDir, writeVocab } from '../ml/checkpoint-helpers.js';
+import { handBatch, smallModel, tempDir, writeVocab } from '../util/bert-checkpoint.js';
+import { nodeType } from '../util/node-types.js';
+
+const exportNode = nodeType(exportNodeDecl);
+const finetuneNode = nodeType(finetuneNodeDecl);
+const loadNode = nodeType(loadNodeDecl);
+const trainNode = nodeType(trainNodeDecl);
 
 const cache = new MemoryCache();
 
@@ -179,7 +186,7 @@ void test('model/load refuses a checkpoint with NaN weights, naming the node and
 
 void test("model/load and tokenizer/files key a checkpoint whatever tokenizer files it has (tokenizer.json only, vocab.txt only)", async () => {
   const { hashInputFiles } = await import('../../src/executor/input-files.js');
-  const { tokenizerFilesNode } = await import('../../src/nodes/tokenizer.js');
+  const tokenizerFilesNode = nodeType({ type: 'tokenizer/files' });
   const t = tempDir();
   try {
     for (const [sub, files] of [

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { NodeError } from '../../src/nodes/types.js';
-import type { SignalsManifest } from '../../src/nodes/signals.js';
-import type { AblationManifest, ScoresManifest } from '../../src/nodes/score.js';
+import { NodeError } from '../../src/artifacts/index.js';
+import type { SignalsManifest } from '../../src/ml/signals/manifest.js';
+import type { AblationManifest, ScoresManifest } from '../../src/ml/signals/scores-manifest.js';
 import { weightNorm, WEIGHT_MATRIX_SUFFIXES } from '../../src/ml/signals/index.js';
 import { artifact, asNode, makeContext, makeWorld, runNode } from './signals-rig.js';
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NodeType } from '../../src/nodes/types.js';
+import type { NodeType } from '../../src/artifacts/index.js';
 import { makeRig, statuses, type NodeSpec } from '../util/exec-rig.js';
 import { makeWorld } from './signals-rig.js';
 

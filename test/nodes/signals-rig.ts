@@ -14,8 +14,9 @@ import { BertClassifier } from '../../src/ml/bert/model.js';
 import { storeDataset, type DatasetManifest } from '../../src/ml/data/index.js';
 import { BertTokenizer, bertTokenizerJson, storeTokenizer } from '../../src/ml/tokenizer/index.js';
 import type { Example } from '../../src/ml/types.js';
-import { storeModel, type ModelManifest } from '../../src/nodes/model-artifact.js';
-import type { Artifact, Manifest, NodeContext, NodeType, PortType } from '../../src/nodes/types.js';
+import type { ModelManifest } from '../../src/ml/bert/manifest.js';
+import { storeModel } from '../../src/ml/bert/store.js';
+import type { Artifact, Manifest, NodeContext, NodeType, PortType } from '../../src/artifacts/index.js';
 import { getNodeType } from '../../src/nodes/registry.js';
 
 // One shared log file (appends only), rather than one per test process.

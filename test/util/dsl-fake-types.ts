@@ -1,20 +1,16 @@
 /**
  * Declaration-only node types shaped like the design's pipeline (dataset -> model -> signals ->
  * scores -> fusion -> curves -> report), for DSL tests and the planning bench. The DSL only
- * ever sees their schemas; `run` is never called.
+ * ever sees their schemas, so they are declarations without a run.
  */
-import type { NodeType, PortDecl } from '../../src/nodes/types.js';
-
-function notRun(): Promise<never> {
-  return Promise.reject(new Error('declaration-only test node type'));
-}
+import type { NodeDecl, PortDecl } from '../../src/artifacts/index.js';
 
 function port(type: PortDecl['type'], extra: Partial<PortDecl> = {}): PortDecl {
   return { type, description: `a ${type}`, ...extra };
 }
 
-function t(decl: Omit<NodeType<never>, 'run' | 'version'> & { version?: number }): NodeType<never> {
-  return { version: 1, ...decl, run: notRun };
+function t(decl: Omit<NodeDecl<never>, 'version'> & { version?: number }): NodeDecl<never> {
+  return { version: 1, ...decl };
 }
 
 const scoreTypes = ['weight-entropy', 'task-relevance-mi', 'attention-entropy'].map((s) =>
@@ -27,7 +23,7 @@ const scoreTypes = ['weight-entropy', 'task-relevance-mi', 'attention-entropy'].
   }),
 );
 
-export const fakeNodeTypes: NodeType<never>[] = [
+export const fakeNodeTypes: NodeDecl<never>[] = [
   t({
     type: 'dataset/spam-assassin',
     description: 'a dataset',

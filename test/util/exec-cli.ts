@@ -4,14 +4,23 @@
  * build output folder (dist/, dist-exec/).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { cliMainPath } from '../../src/package-root.js';
-import { cliEntryArgs } from '../../src/executor/worker-client.js';
 
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * Loads the CLI's `main` by URL inside `-e` rather than running the file directly: argv[1] is
+ * then the command, so this works whether or not main.js runs itself when executed.
+ */
+export function cliEntryArgs(cliMain: string, args: string[]): string[] {
+  const script = `const { main } = await import(${JSON.stringify(pathToFileURL(cliMain).href)}); process.exitCode = await main(process.argv.slice(1));`;
+  return ['--input-type=module', '-e', script, '--', ...args];
 }
 
 /** Start the CLI in its own process group (so a test can kill -9 all of it). */

@@ -7,13 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NodeError, type Artifact, type NodeType } from '../../src/artifacts/index.js';
+import { topoOrder } from '../../src/dsl/graph.js';
 import type { InputRef, PipelineGraph, ResolvedNode } from '../../src/dsl/types.js';
-import { FsCache } from '../../src/executor/fs-cache.js';
-import type { Cache } from '../../src/executor/cache.js';
-import { runPipeline, type RunOptions, type RunSummary } from '../../src/executor/executor.js';
-import type { ExecutorEvent } from '../../src/executor/status.js';
-import { getNodeType } from '../../src/nodes/registry.js';
-import { NodeError, type Artifact, type NodeType } from '../../src/nodes/types.js';
+import { FsCache, getNodeType, runPipeline, type Cache, type ExecutorEvent, type RunOptions, type RunSummary } from '../../src/executor/index.js';
 
 export interface NodeSpec {
   type: string;
@@ -25,7 +22,10 @@ export interface NodeSpec {
   group?: string;
 }
 
-/** Build a PipelineGraph the way the DSL would hand it over (`'a'` is short for `{node:'a', port:'out'}`). */
+/**
+ * Build a PipelineGraph the way the DSL would hand it over (`'a'` is short for `{node:'a',
+ * port:'out'}`): nodes in the DSL's topological order, whatever order the specs list them in.
+ */
 export function makeGraph(dir: string, name: string, specs: Record<string, NodeSpec>, file = join(dir, `${name}.yaml`)): PipelineGraph {
   const ref = (r: InputRef | string): InputRef => (typeof r === 'string' ? { node: r, port: 'out' } : r);
   const nodes = new Map<string, ResolvedNode>();
@@ -44,7 +44,13 @@ export function makeGraph(dir: string, name: string, specs: Record<string, NodeS
       location: { file },
     });
   }
-  return { name, file, dir, params: {}, nodes };
+  const consumers = new Map<string, string[]>();
+  for (const n of nodes.values()) {
+    const deps = new Set([...n.needs, ...Object.values(n.inputs).flatMap((r) => (Array.isArray(r) ? r : [r]).map((x) => x.node))]);
+    for (const d of deps) consumers.set(d, [...(consumers.get(d) ?? []), n.id]);
+  }
+  const ordered = new Map(topoOrder(nodes.keys(), (id) => consumers.get(id) ?? []).map((id) => [id, nodes.get(id)!]));
+  return { name, file, dir, params: {}, nodes: ordered };
 }
 
 export class Counter {

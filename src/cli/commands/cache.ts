@@ -6,11 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { IndexRecord } from '../../executor/cache.js';
-import { referencedObjects, type FsCache } from '../../executor/fs-cache.js';
-import { GC_GRACE_MS, gcCache } from '../../executor/gc.js';
-import { lockFilePath, readPipelineLock } from '../../executor/pipeline-lock.js';
-import { verifyCache } from '../../executor/verify.js';
+import { GC_GRACE_MS, gcCache, lockFilePath, readPipelineLock, referencedObjects, verifyCache, type FsCache, type IndexRecord } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, UsageError } from '../command.js';
 import { writeErr, writeOut } from '../output.js';

@@ -2,10 +2,9 @@
  * `layerfuse explain PIPELINE NODE`: the node's cache key components, pretty: what its key is
  * made of, whether it is cached, and how it differs from the last run in the lock file.
  */
-import type { PipelineGraph } from '../../dsl/types.js';
-import { prettyCanonicalJson } from '../../executor/canonical-json.js';
-import { diffComponents } from '../../executor/key.js';
-import { planPipeline, type PlanEntry } from '../../executor/planner.js';
+import type { PipelineGraph } from '../../dsl/index.js';
+import { prettyCanonicalJson } from '../../artifacts/canonical-json.js';
+import { diffComponents, planPipeline, type PlanEntry } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeOut } from '../output.js';

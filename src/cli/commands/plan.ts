@@ -3,7 +3,7 @@
  * `params changed: with.lr`, `input changed: base`, `type version changed`, `forced`, `not
  * cacheable`, `upstream runs: ...`), diffed against the lock file of the last run.
  */
-import { planPipeline, type PlanEntry } from '../../executor/planner.js';
+import { planPipeline, type PlanEntry } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeOut } from '../output.js';
@@ -15,7 +15,7 @@ Print every node as "cached" or "run" with the reason, without running anything.
 `;
 
 export function planText(entries: PlanEntry[]): string {
-  const width = Math.max(0, ...entries.map((e) => e.id.length));
+  const width = entries.reduce((w, e) => Math.max(w, e.id.length), 0);
   const lines = entries.map((e) => `${e.action.padEnd(7)}${e.id.padEnd(width)}  ${e.reasons.join('; ')}`.trimEnd());
   const runs = entries.filter((e) => e.action === 'run').length;
   lines.push('', `${entries.length - runs} cached, ${runs} to run`);

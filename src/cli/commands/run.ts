@@ -5,8 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
-import type { PipelineGraph } from '../../dsl/types.js';
-import { runPipeline, type RunOptions, type RunSummary } from '../../executor/executor.js';
+import { runPipeline, type RunOptions, type RunSummary } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
 import { writeErr } from '../output.js';
@@ -74,7 +73,7 @@ export function run(argv: string[]): Promise<number> {
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
     const cache = await openCache(v['cache-dir'], 'write');
-    return runWithSignals(graph, {
+    const options: RunOptions = {
       cache,
       jobs,
       only: v.only ?? [],
@@ -82,12 +81,13 @@ export function run(argv: string[]): Promise<number> {
       policy: v['keep-going'] ? 'continue' : 'no-new',
       backend: v.backend,
       logger: progressLogger(),
-    });
+    };
+    return runWithSignals((signal) => runPipeline(graph, { ...options, signal }));
   });
 }
 
 /** Run with Ctrl-C (and SIGTERM) wired to a clean stop; prints the summary; returns the exit code. */
-export async function runWithSignals(graph: PipelineGraph, options: Omit<RunOptions, 'signal'>): Promise<number> {
+export async function runWithSignals(start: (signal: AbortSignal) => Promise<RunSummary>): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
@@ -101,7 +101,7 @@ export async function runWithSignals(graph: PipelineGraph, options: Omit<RunOpti
   process.on('SIGTERM', onSignal);
   const started = Date.now();
   try {
-    const summary = await runPipeline(graph, { ...options, signal: controller.signal });
+    const summary = await start(controller.signal);
     writeErr(summaryText(summary, Date.now() - started));
     if (summary.interrupted) return 130;
     return summary.ok ? 0 : 1;

@@ -4,7 +4,7 @@
  * (`npm run schemas`), or report whether schemas/ is stale (exit 1).
  */
 import { join } from 'node:path';
-import { registry } from '../../nodes/registry.js';
+import { registry } from '../../executor/index.js';
 import { packageRoot } from '../../package-root.js';
 import { parseCommand, runCommand } from '../command.js';
 import { writeErr, writeOut } from '../output.js';

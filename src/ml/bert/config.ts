@@ -2,9 +2,10 @@
  * BertConfig <-> Hugging Face config.json, with validation up front (tfjs-layers shape: bad
  * arguments fail at construction, never halfway through a forward).
  */
+import { InputError } from '../../artifacts/errors.js';
 import type { BertConfig } from '../types.js';
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
@@ -26,9 +27,45 @@ export function validateConfig(c: BertConfig, source = 'config'): BertConfig {
   return c;
 }
 
+/** Classifier classes: far beyond sequence classification, and a bound before label arrays are sized. */
+export const MAX_LABELS = 100_000;
+
+function checkNumLabels(n: number, source: string): void {
+  if (Number.isInteger(n) && n > MAX_LABELS) throw new ConfigError(`${source}: num_labels is ${n}, above the limit of ${MAX_LABELS.toLocaleString('en-US')}`);
+}
+
+/** Encoder layers beyond any BERT there is (bert-large has 24); a bound before arrays are sized by it. */
+export const MAX_LAYERS = 1000;
+/** 2^32 parameters, 16 GiB as float32: far beyond what the engines here can hold. */
+export const MAX_PARAMETERS = 2 ** 32;
+
+/** Parameters a config implies (closed form, so a huge config costs nothing to check). */
+export function configParameterCount(c: BertConfig): number {
+  const H = c.hiddenSize;
+  const I = c.intermediateSize;
+  const embeddings = (c.vocabSize + c.maxPositions + c.typeVocabSize) * H + 2 * H;
+  const layer = 4 * H * H + 2 * H * I + 9 * H + I;
+  return embeddings + c.numLayers * layer + (H * H + H) + (c.numLabels * H + c.numLabels);
+}
+
+/**
+ * Sizes that could never be allocated are errors before anything is: a config.json claiming
+ * `num_hidden_layers: 1000000000` (or a huge hidden_size, vocab_size, ...) would otherwise size
+ * arrays and tensors from it and abort the process out of memory. Called where models are made.
+ */
+export function checkConfigSize(c: BertConfig, source = 'config'): void {
+  if (c.numLayers > MAX_LAYERS) throw new ConfigError(`${source}: num_hidden_layers is ${c.numLayers}, above the limit of ${MAX_LAYERS.toLocaleString('en-US')}`);
+  const n = configParameterCount(c);
+  if (n > MAX_PARAMETERS) {
+    const sizes = `vocab_size ${c.vocabSize}, hidden_size ${c.hiddenSize}, num_hidden_layers ${c.numLayers}, intermediate_size ${c.intermediateSize}, max_position_embeddings ${c.maxPositions}, num_labels ${c.numLabels}`;
+    throw new ConfigError(`${source}: these sizes make ${n.toExponential(2)} parameters (${sizes}), above the limit of ${MAX_PARAMETERS.toLocaleString('en-US')} (16 GiB as float32)`);
+  }
+}
+
 /** Defaults a from-scratch model takes for what the caller leaves out (HF's BertConfig defaults). */
 export function makeConfig(partial: Partial<BertConfig> & Pick<BertConfig, 'vocabSize' | 'numLabels'>): BertConfig {
   const numLabels = partial.numLabels;
+  checkNumLabels(numLabels, 'config');
   return validateConfig({
     hiddenSize: 128,
     numLayers: 4,
@@ -76,6 +113,7 @@ export function configFromHF(json: Record<string, unknown>, source: string, over
     });
   }
   const numLabels = override?.labels?.length ?? override?.numLabels ?? labels?.length ?? num('num_labels', 2);
+  checkNumLabels(numLabels, source);
   labels ??= Array.from({ length: numLabels }, (_, i) => `LABEL_${i}`);
   return validateConfig(
     {

@@ -7,13 +7,14 @@
  * is one whose list skips some. Parameters are keyed by HF names with original layer indices.
  * Dense kernels are held [in, out] (HF: [out, in]); see names.ts `isDenseKernel`.
  */
+import { InputError } from '../../artifacts/errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../types.js';
-import type { NamedTensor } from '../safetensors.js';
-import { validateConfig } from './config.js';
+import type { TensorData } from '../../artifacts/types.js';
+import { checkConfigSize, validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
 
-export class ModelError extends Error {
+export class ModelError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';
@@ -93,6 +94,7 @@ export class BertClassifier {
   /** A freshly initialised model (HF init), reproducible from `seed`. */
   static create(config: BertConfig, opts: CreateOptions): BertClassifier {
     validateConfig(config);
+    checkConfigSize(config);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const vars = new Map<string, tf.Variable>();
     let index = 0;
@@ -109,9 +111,10 @@ export class BertClassifier {
    * Build from HF tensors (canonical names `bert.*` + `classifier.*`, HF [out, in] layout).
    * Every expected tensor must be present with its shape, and nothing else (errors list them).
    */
-  static fromHF(config: BertConfig, tensors: ReadonlyMap<string, NamedTensor>, opts: FromHFOptions = {}): BertClassifier {
+  static fromHF(config: BertConfig, tensors: ReadonlyMap<string, TensorData>, opts: FromHFOptions = {}): BertClassifier {
     validateConfig(config);
     const source = opts.source ?? 'checkpoint';
+    checkConfigSize(config, source);
     const layers = BertClassifier.checkLayers(config, opts.layers);
     const shapes = paramShapes(config, layers);
     const newHead = opts.newHeadSeed !== undefined && !tensors.has('classifier.weight') && !tensors.has('classifier.bias');
@@ -207,9 +210,9 @@ export class BertClassifier {
    * HF tensors (F32, [out, in] kernels) for the kept layers. With `renumber`, kept layers become
    * 0..k-1 (an export); otherwise names keep original indices (a manifest).
    */
-  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, NamedTensor> {
+  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, TensorData> {
     const layers = this.resolveLayers(opts.layers);
-    const out = new Map<string, NamedTensor>();
+    const out = new Map<string, TensorData>();
     for (const [name, v] of this.paramsFor(layers)) {
       const data = v.dataSync() as Float32Array;
       let outName = name;

@@ -7,17 +7,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BertConfig } from '../types.js';
-import { readSafetensors } from '../safetensors.js';
+import { decodeSafetensors, readSafetensorsBytes, safetensorsShapes } from '../../artifacts/safetensors.js';
+import { badUtf8Message, decodeUtf8 } from '../utf8.js';
+import { checkConfigAgainstShapes } from './check-config.js';
+import { CheckpointError } from './errors.js';
 import { configFromHF } from '../bert/config.js';
 import { BertClassifier } from '../bert/model.js';
 import { normalizeTensors } from './names.js';
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+export { CheckpointError };
 
 /** Tokenizer files that travel with a checkpoint (copied verbatim on export). */
 export const TOKENIZER_FILE_NAMES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
@@ -72,16 +70,32 @@ export function checkpointFiles(dir: string, requireTokenizer = true): Checkpoin
   return { dir, config, weights, tokenizer };
 }
 
+/** config.json as an object; unreadable, non-UTF-8 or non-JSON files are CheckpointErrors naming it. */
+async function readConfigJson(path: string): Promise<Record<string, unknown>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new CheckpointError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const text = decodeUtf8(bytes);
+  if (!text.ok) throw new CheckpointError(badUtf8Message(path, text.bad));
+  let json: unknown;
+  try {
+    json = JSON.parse(text.text);
+  } catch (e) {
+    throw new CheckpointError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CheckpointError(`${path}: not a JSON object`);
+  return json as Record<string, unknown>;
+}
+
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const files = checkpointFiles(dir, opts.requireTokenizer ?? true);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(files.config, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new CheckpointError(`${files.config}: not valid JSON (${(e as Error).message})`);
-  }
-  const raw = await readSafetensors(files.weights);
-  const { tensors, ignored, hasClassifier } = normalizeTensors(raw, files.weights);
+  const json = await readConfigJson(files.config);
+  // The header first: config and file must agree before anything is sized from the config.
+  const bytes = await readSafetensorsBytes(files.weights);
+  const { tensors: shapes, hasClassifier } = normalizeTensors(safetensorsShapes(bytes, files.weights), files.weights);
   let override: { numLabels?: number; labels?: string[] } | undefined;
   if (!hasClassifier) {
     if (!opts.labels && opts.numLabels === undefined) {
@@ -97,6 +111,8 @@ export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = 
   } catch (e) {
     throw new CheckpointError((e as Error).message);
   }
+  checkConfigAgainstShapes(config, shapes, files.config, files.weights);
+  const { tensors, ignored } = normalizeTensors(decodeSafetensors(bytes, files.weights, { widen: true }).tensors, files.weights);
   let model: BertClassifier;
   try {
     model = BertClassifier.fromHF(config, tensors, {

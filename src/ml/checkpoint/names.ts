@@ -3,10 +3,10 @@
  * bare BertModel files have no `bert.` prefix, old TF-converted files use LayerNorm
  * `gamma`/`beta`, and pretraining checkpoints carry heads and buffers we do not use.
  */
-import type { NamedTensor } from '../safetensors.js';
+import type { TensorData } from '../../artifacts/types.js';
 
-export interface NormalizedTensors {
-  tensors: Map<string, NamedTensor>;
+export interface NormalizedTensors<T = TensorData> {
+  tensors: Map<string, T>;
   /** Keys dropped on purpose (pretraining heads, position_ids buffers). */
   ignored: string[];
   /** The checkpoint holds a classifier head. */
@@ -27,8 +27,9 @@ export function canonicalName(key: string): string {
   return name;
 }
 
-export function normalizeTensors(raw: ReadonlyMap<string, NamedTensor>, source: string): NormalizedTensors {
-  const tensors = new Map<string, NamedTensor>();
+/** Canonical names for a checkpoint's tensors (or for anything keyed by them, such as header shapes). */
+export function normalizeTensors<T = TensorData>(raw: ReadonlyMap<string, T>, source: string): NormalizedTensors<T> {
+  const tensors = new Map<string, T>();
   const ignored: string[] = [];
   for (const [key, t] of raw) {
     if (isIgnored(key)) {

@@ -37,7 +37,7 @@ export function makeBatches(encoded: EncodedSplit, batchSize: number, opts: Batc
     const sorted: number[] = [];
     for (let at = 0; at < n; at += bucket) {
       // Array.prototype.sort is stable, so equal lengths keep their (shuffled or split) order.
-      sorted.push(...order.slice(at, at + bucket).sort((a, b) => len(a) - len(b)));
+      for (const i of order.slice(at, at + bucket).sort((a, b) => len(a) - len(b))) sorted.push(i);
     }
     order = sorted;
   }
@@ -49,7 +49,7 @@ export function makeBatches(encoded: EncodedSplit, batchSize: number, opts: Batc
 
 export function padBatch(encoded: EncodedSplit, indices: readonly number[], padTokenId = 0): IndexedBatch {
   const batchSize = indices.length;
-  const seqLen = Math.max(1, ...indices.map((i) => (encoded.ids[i] as Int32Array).length));
+  const seqLen = indices.reduce((m, i) => Math.max(m, (encoded.ids[i] as Int32Array).length), 1);
   const inputIds = new Int32Array(batchSize * seqLen).fill(padTokenId);
   const attentionMask = new Int32Array(batchSize * seqLen);
   const labels = new Int32Array(batchSize);

@@ -1,11 +1,10 @@
 /** Datasets: reading user files, stratified splits, the dataset manifest, batching. */
 export { DataError } from './errors.js';
-export type { BlobRefLike, BlobStore } from './blob-store.js';
 export { parseCsv, parseJsonl, type RawRow } from './read-rows.js';
 export { examplesFromRows, type ColumnMapping, type LabelledData, type SourcedExample } from './examples.js';
 export { loadLabelledFile, type DataFormat, type LoadedFile } from './load-file.js';
 export { allocate } from './allocate.js';
-export { stratifiedSplit, SPLITS, DEFAULT_SPLIT_OPTIONS, type SplitName, type SplitOptions, type SplitResult } from './split.js';
+export { stratifiedSplit, SPLITS, type SplitName, type SplitOptions, type SplitResult } from './split.js';
 export { buildSplits, type BuiltSplits } from './build.js';
 export {
   DATASET_FORMAT,

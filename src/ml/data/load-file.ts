@@ -1,6 +1,7 @@
 /** Reading a user's JSONL or CSV file into labelled examples, with errors naming the file. */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { badUtf8Message, decodeUtf8 } from '../utf8.js';
 import { DataError } from './errors.js';
 import { examplesFromRows, type ColumnMapping, type LabelledData } from './examples.js';
 import { parseCsv, parseJsonl } from './read-rows.js';
@@ -32,7 +33,9 @@ export async function loadLabelledFile(
     if (code === 'EISDIR') throw new DataError(`${shownPath}: is a directory, expected a ${format.toUpperCase()} file`);
     throw new DataError(`${shownPath}: cannot read: ${(err as Error).message}`);
   }
-  const text = bytes.toString('utf8');
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new DataError(badUtf8Message(shownPath, decoded.bad));
+  const text = decoded.text;
   if (text.trim() === '') throw new DataError(`${shownPath}: the file is empty`);
   const rows = format === 'jsonl' ? parseJsonl(text, shownPath) : parseCsv(text, shownPath, csv);
   const data = examplesFromRows(rows, shownPath, mapping);

@@ -3,7 +3,8 @@
  * digest, which evaluation memos key on) and per-class counts.
  */
 import type { Example } from '../types.js';
-import type { BlobRefLike, BlobStore } from './blob-store.js';
+import type { BlobRef } from '../../artifacts/types.js';
+import type { NodeContext } from '../../artifacts/node-context.js';
 import { DataError } from './errors.js';
 import { SPLITS, type SplitName } from './split.js';
 
@@ -14,7 +15,7 @@ export interface DatasetManifest {
   /** Class names, index = class id. */
   labels: string[];
   /** Each split as JSONL, one `{"text","label"}` object a line, in source file order. */
-  splits: Record<SplitName, BlobRefLike>;
+  splits: Record<SplitName, BlobRef>;
   /** Examples per class per split. */
   counts: Record<SplitName, number[]>;
   /** The file as the pipeline named it (relative to the pipeline) and its sha256. */
@@ -40,14 +41,14 @@ export function decodeSplitJsonl(bytes: Uint8Array, what: string): Example[] {
 }
 
 export async function storeDataset(
-  store: BlobStore,
+  store: Pick<NodeContext, 'putBytes'>,
   labels: string[],
   splits: Record<SplitName, readonly Example[]>,
   counts: Record<SplitName, number[]>,
   source: { path: string; digest: string },
   seed: number,
 ): Promise<DatasetManifest> {
-  const refs = {} as Record<SplitName, BlobRefLike>;
+  const refs = {} as Record<SplitName, BlobRef>;
   for (const s of SPLITS) refs[s] = await store.putBytes(encodeSplitJsonl(splits[s]));
   return { format: DATASET_FORMAT, labels, splits: refs, counts, source, seed };
 }
@@ -65,7 +66,7 @@ export function asDatasetManifest(value: unknown, what = 'dataset'): DatasetMani
 const parsed = new Map<string, Example[]>();
 
 /** The examples of one split (train, validation, test or calibration); a fresh array each call. */
-export async function readSplit(store: Pick<BlobStore, 'getBytes'>, manifest: DatasetManifest, split: SplitName): Promise<Example[]> {
+export async function readSplit(store: Pick<NodeContext, 'getBytes'>, manifest: DatasetManifest, split: SplitName): Promise<Example[]> {
   const ref = manifest.splits[split];
   if (!ref) throw new DataError(`dataset has no split '${split}' (it has ${Object.keys(manifest.splits).join(', ')})`);
   const hit = parsed.get(ref.$blob);

@@ -38,8 +38,6 @@ export interface SplitOptions {
   seed: number;
 }
 
-export const DEFAULT_SPLIT_OPTIONS: SplitOptions = { train: 0.8, validation: 0.1, test: 0.1, calibration: 512, seed: 42 };
-
 export interface SplitResult {
   /** Example indices per split, ascending (file order). */
   indices: Record<SplitName, number[]>;
@@ -122,7 +120,7 @@ export function stratifiedSplit(labelsOf: readonly number[], classNames: readonl
       const take = alloc[split][c] as number;
       const part = members.slice(at, at + take);
       at += take;
-      indices[split].push(...part);
+      for (const i of part) indices[split].push(i);
       counts[split][c] = take;
       if (split === 'train') trainByClass[c] = part;
     }
@@ -133,7 +131,7 @@ export function stratifiedSplit(labelsOf: readonly number[], classNames: readonl
   for (let c = 0; c < k; c++) {
     const pool = shuffleInPlace([...(trainByClass[c] as number[])], rngFor(opts.seed, 'calibration', c));
     const take = calAlloc[c] as number;
-    indices.calibration.push(...pool.slice(0, take));
+    for (let j = 0; j < take; j++) indices.calibration.push(pool[j] as number);
     counts.calibration[c] = take;
   }
   for (const s of SPLITS) indices[s].sort((a, b) => a - b);

@@ -2,6 +2,7 @@
  * Running a classifier over an encoded split in batches: batches are sorted by length (less
  * padding, same results) and the outputs put back in example order.
  */
+import { InputError } from '../../artifacts/errors.js';
 import { makeBatches, type IndexedBatch } from '../data/batches.js';
 import type { EncodedSplit } from '../types.js';
 
@@ -15,6 +16,8 @@ export interface RunOptions {
   /** Called after every batch with examples done and total. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Starts error messages, e.g. which split and layer subset (`evaluate test [0,2]: `). */
+  what?: string;
 }
 
 export interface SplitOutputs {
@@ -29,7 +32,7 @@ export interface SplitOutputs {
  * NaN or infinite logits (NaN weights, a diverged training run, an overflow): argmax would
  * silently pick class 0 and report a plausible accuracy, so evaluation stops instead.
  */
-export class NonFiniteLogitsError extends Error {
+export class NonFiniteLogitsError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'NonFiniteLogitsError';
@@ -69,7 +72,7 @@ export async function runSplit(fn: LogitsFn, encoded: EncodedSplit, opts: RunOpt
     const bad = out.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) {
       const ex = batch.indices[Math.floor(bad / C)] as number;
-      throw new NonFiniteLogitsError(`the model's logits are ${out[bad]} for example ${ex} of the split (NaN or infinity in its weights or activations)`);
+      throw new NonFiniteLogitsError(`${opts.what ?? ''}the model's logits are ${out[bad]} for example ${ex} of the split (NaN or infinity in its weights or activations)`);
     }
     batch.indices.forEach((ex, row) => logits.set(out.subarray(row * C, (row + 1) * C), ex * C));
     done += batch.batchSize;

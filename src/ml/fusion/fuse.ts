@@ -122,7 +122,7 @@ export function fitPredict(
 export function fuseWeighted(rows: FusionRows, weights: Record<string, number>): FusionResult {
   const unknown = Object.keys(weights).filter((k) => !rows.names.includes(k));
   if (unknown.length > 0) throw new FusionInputError(`weights name signals that are not inputs: ${unknown.join(', ')} (inputs: ${rows.names.join(', ')})`);
-  const missing = rows.names.filter((n) => !(n in weights));
+  const missing = rows.names.filter((n) => !Object.hasOwn(weights, n));
   if (missing.length > 0) throw new FusionInputError(`no weight for ${missing.join(', ')} (give each input signal a weight; 0 ignores it)`);
   const w = rows.names.map((n) => weights[n] as number);
   w.forEach((v, j) => {
@@ -130,7 +130,7 @@ export function fuseWeighted(rows: FusionRows, weights: Record<string, number>):
   });
   // |w| / max |w|: the weights the user gave, on [0, 1] (min-max would send the smaller of two
   // weights to 0 whatever its size).
-  const top = Math.max(...w.map(Math.abs));
+  const top = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const imp = w.map((v) => (top > 0 ? Math.abs(v) / top : 0));
   return { scores: weightedSum(rows.features, w), importances: Object.fromEntries(rows.names.map((n, j) => [n, imp[j] as number])) };
 }

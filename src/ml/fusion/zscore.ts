@@ -30,8 +30,12 @@ export function featureRows(columns: ReadonlyArray<readonly number[]>): number[]
 /** Min-max scale to [0, 1]; an all-equal vector maps to all 1 (all 0 when it is all zero). */
 export function minMaxScale(values: readonly number[]): number[] {
   if (values.length === 0) return [];
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   if (!(hi > lo)) return values.map(() => (hi > 0 ? 1 : 0));
   return values.map((v) => (v - lo) / (hi - lo));
 }

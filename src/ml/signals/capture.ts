@@ -10,12 +10,9 @@ import { forward, disposeResult, type ForwardResult } from '../bert/forward.js';
 import { lossAndGrads, disposeLossAndGrads } from '../bert/gradients.js';
 import type { Batch } from '../types.js';
 import { batchStats, layerGradientMoments } from './batch-stats.js';
-import type { CapturedStats } from './captured.js';
-import { SignalInputError } from './types.js';
+import { sumColumns, type CapturedStats } from './captured.js';
+import { CAPTURE_GROUPS, SignalInputError, type CaptureGroup } from './types.js';
 
-/** Groups of statistics a capture can keep (`tensors` parameter of signals/capture). */
-export const CAPTURE_GROUPS = ['hidden', 'ffn', 'attention', 'gradients'] as const;
-export type CaptureGroup = (typeof CAPTURE_GROUPS)[number];
 
 export interface CaptureOptions {
   /** Inside ln(a + eps) of the attention entropy. */
@@ -80,7 +77,6 @@ export function captureStats(model: BertClassifier, batches: readonly Batch[], o
     row += batch.batchSize;
     opts.onBatch?.(bi + 1, batches.length);
   });
-  const col = (j: number): Float64Array => Float64Array.from({ length: K }, (_, k) => sums[k * 6 + j] as number);
   const stats: CapturedStats = {
     layers: [...layers],
     n,
@@ -89,12 +85,7 @@ export function captureStats(model: BertClassifier, batches: readonly Batch[], o
     heads: c.numHeads,
     labels,
     tokens,
-    actAbsSum: col(0),
-    actSqSum: col(1),
-    actNegCount: col(2),
-    ffnNegCount: col(3),
-    attnMaxSum: col(4),
-    attnEntropySum: col(5),
+    ...sumColumns(sums, K),
     pooled,
     cls,
     batches: groups.has('gradients') ? batches.length : 0,

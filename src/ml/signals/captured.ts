@@ -39,3 +39,14 @@ export interface CapturedStats {
   /** Statistic groups captured (hidden, ffn, attention, gradients); a signal needing another errs. */
   groups: string[];
 }
+
+/** The per-layer sums, in the column order of a stored capture's `sums` tensor ([L, 6] row-major). */
+export const SUM_COLUMNS = ['actAbsSum', 'actSqSum', 'actNegCount', 'ffnNegCount', 'attnMaxSum', 'attnEntropySum'] as const;
+
+export type SumColumns = Pick<CapturedStats, (typeof SUM_COLUMNS)[number]>;
+
+/** The named per-layer columns of an [L, 6] row-major sums array. */
+export function sumColumns(sums: ArrayLike<number>, L: number): SumColumns {
+  const col = (j: number): Float64Array => Float64Array.from({ length: L }, (_, k) => sums[k * 6 + j] as number);
+  return Object.fromEntries(SUM_COLUMNS.map((name, j) => [name, col(j)])) as unknown as SumColumns;
+}

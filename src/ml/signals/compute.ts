@@ -1,6 +1,6 @@
 /**
  * One entry point from captured statistics (and, for the weight signals, the layer's weight
- * matrices) to a signal's per-layer scores, with every METHOD.md default.
+ * matrices) to a signal's per-layer scores.
  */
 import type { CapturedStats } from './captured.js';
 import { flowRelevanceMi, taskRelevanceMi } from './mi-signals.js';
@@ -16,24 +16,26 @@ import {
 import { SignalInputError, type SignalName } from './types.js';
 import { weightEntropy, weightNorm, weightSparsity } from './weight-signals.js';
 
+/**
+ * A signal's parameters. No defaults here: the score node's schema holds each one (METHOD.md's
+ * values), and a signal that needs a parameter it was not given says so.
+ */
 export interface SignalParams {
-  /** MI bins (default 10) or weight-entropy histogram bins (default 100). */
+  /** MI: equal-width bins per hidden unit; weight-entropy: histogram bins. */
   bins?: number;
-  /** MI pooling of a layer's token vectors: mean over valid tokens (default) or [CLS]. */
+  /** MI pooling of a layer's token vectors: mean over valid tokens, or [CLS]. */
   pool?: 'mean' | 'cls';
-  /** weight-sparsity threshold (default 1e-3). */
+  /** weight-sparsity threshold. */
   tau?: number;
-  /** activation-inhibition: the layer output (default) or the FFN pre-activation. */
+  /** activation-inhibition: the layer output or the FFN pre-activation. */
   tensor?: 'output' | 'ffn';
 }
 
-export const SIGNAL_DEFAULTS = {
-  'task-relevance-mi': { bins: 10, pool: 'mean' },
-  'flow-relevance-mi': { bins: 10, pool: 'mean' },
-  'weight-sparsity': { tau: 1e-3 },
-  'weight-entropy': { bins: 100 },
-  'activation-inhibition': { tensor: 'output' },
-} as const;
+function need<K extends keyof SignalParams>(name: SignalName, params: SignalParams, key: K): NonNullable<SignalParams[K]> {
+  const v = params[key];
+  if (v === undefined) throw new SignalInputError(`${name} needs its '${key}' parameter`);
+  return v as NonNullable<SignalParams[K]>;
+}
 
 /** Which capture group each signal reads (weights come from the model, not the capture). */
 export const SIGNAL_NEEDS: Record<SignalName, string | undefined> = {
@@ -56,12 +58,12 @@ export type WeightSource = (layer: number) => ReadonlyArray<ArrayLike<number>>;
 
 export function signalScores(name: SignalName, stats: CapturedStats, params: SignalParams = {}, weights?: WeightSource): number[] {
   if (stats.layers.length < 2) throw new SignalInputError(`scoring needs at least 2 layers, the capture has ${stats.layers.length}`);
-  let need = SIGNAL_NEEDS[name];
-  if (name === 'activation-inhibition' && (params.tensor ?? 'output') === 'ffn') need = 'ffn';
-  if (need && !stats.groups.includes(need)) {
-    throw new SignalInputError(`${name} needs the capture's '${need}' statistics, but signals/capture kept only [${stats.groups.join(', ')}] (its 'tensors' parameter)`);
+  let group = SIGNAL_NEEDS[name];
+  if (name === 'activation-inhibition' && need(name, params, 'tensor') === 'ffn') group = 'ffn';
+  if (group && !stats.groups.includes(group)) {
+    throw new SignalInputError(`${name} needs the capture's '${group}' statistics, but signals/capture kept only [${stats.groups.join(', ')}] (its 'tensors' parameter)`);
   }
-  const vectors = () => ({ n: stats.n, hidden: stats.hidden, states: (params.pool ?? 'mean') === 'cls' ? stats.cls : stats.pooled });
+  const vectors = () => ({ n: stats.n, hidden: stats.hidden, states: need(name, params, 'pool') === 'cls' ? stats.cls : stats.pooled });
   const mats = (): Array<ReadonlyArray<ArrayLike<number>>> => {
     if (!weights) throw new SignalInputError(`${name} needs the model's weights`);
     return stats.layers.map((l) => weights(l));
@@ -72,11 +74,11 @@ export function signalScores(name: SignalName, stats: CapturedStats, params: Sig
     case 'activation-energy':
       return activationEnergy(stats);
     case 'activation-inhibition':
-      return activationInhibition(stats, params.tensor ?? 'output');
+      return activationInhibition(stats, need(name, params, 'tensor'));
     case 'task-relevance-mi':
-      return taskRelevanceMi(vectors(), stats.labels, params.bins ?? 10);
+      return taskRelevanceMi(vectors(), stats.labels, need(name, params, 'bins'));
     case 'flow-relevance-mi':
-      return flowRelevanceMi(vectors(), params.bins ?? 10);
+      return flowRelevanceMi(vectors(), need(name, params, 'bins'));
     case 'gradient-magnitudes':
       return gradientMagnitudes(stats);
     case 'gradient-fisher':
@@ -84,9 +86,9 @@ export function signalScores(name: SignalName, stats: CapturedStats, params: Sig
     case 'weight-norm':
       return mats().map(weightNorm);
     case 'weight-sparsity':
-      return mats().map((m) => weightSparsity(m, params.tau ?? 1e-3));
+      return mats().map((m) => weightSparsity(m, need(name, params, 'tau')));
     case 'weight-entropy':
-      return mats().map((m) => weightEntropy(m, params.bins ?? 100));
+      return mats().map((m) => weightEntropy(m, need(name, params, 'bins')));
     case 'attention-weight':
       return attentionWeight(stats);
     case 'attention-entropy':

@@ -34,18 +34,18 @@ function binAll(state: Float32Array, n: number, hidden: number, bins: number): I
   return ids;
 }
 
-/** Number of classes, checking that there are at least two. */
-export function classCount(labels: ArrayLike<number>): number {
+/** Number of classes, checking that there are at least two; `where` starts the messages (e.g. `calibration split: `). */
+export function classCount(labels: ArrayLike<number>, where = ''): number {
   let max = -1;
   const seen = new Set<number>();
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i] as number;
-    if (!Number.isInteger(y) || y < 0) throw new SignalInputError(`label ${y} at example ${i} is not a class id`);
+    if (!Number.isInteger(y) || y < 0) throw new SignalInputError(`${where}label ${y} at example ${i} is not a class id`);
     seen.add(y);
     if (y > max) max = y;
   }
   if (seen.size < 2) {
-    throw new SignalInputError(`the calibration sample has ${seen.size === 0 ? 'no examples' : `one class only (label ${max})`}: task relevance and ablation need at least two`);
+    throw new SignalInputError(`${where}the calibration sample has ${seen.size === 0 ? 'no examples' : `one class only (label ${max})`}: task relevance and ablation need at least two`);
   }
   return max + 1;
 }

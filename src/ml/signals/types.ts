@@ -2,6 +2,7 @@
  * Shapes shared by the signal functions: which end of a score is pruned first, and the oriented
  * result every strategy produces (METHOD.md: raw scores, direction, pruning order, `keep`).
  */
+import { InputError } from '../../artifacts/errors.js';
 
 /** `low`: the layer with the lowest score is pruned first; `high`: the highest. */
 export type Direction = 'low' | 'high';
@@ -36,8 +37,12 @@ export type SignalName = keyof typeof SIGNAL_DIRECTIONS;
 
 export const SIGNAL_NAMES: readonly SignalName[] = Object.keys(SIGNAL_DIRECTIONS) as SignalName[];
 
+/** Groups of statistics a capture can keep (`tensors` parameter of signals/capture). */
+export const CAPTURE_GROUPS = ['hidden', 'ffn', 'attention', 'gradients'] as const;
+export type CaptureGroup = (typeof CAPTURE_GROUPS)[number];
+
 /** Thrown for bad input to a signal or fusion function; nodes prefix it with their id. */
-export class SignalInputError extends Error {
+export class SignalInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'SignalInputError';

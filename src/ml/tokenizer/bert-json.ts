@@ -4,6 +4,7 @@
  * BertNormalizer (clean text, CJK spacing, lowercase and accent stripping when lowercasing),
  * BertPreTokenizer, WordPiece with `##` and [UNK], a [CLS] $A [SEP] template, WordPiece decoder.
  */
+import { TokenizerError } from './errors.js';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
@@ -29,7 +30,7 @@ export function vocabToMap(vocab: readonly string[]): Record<string, number> {
 export function bertTokenizerJson(vocab: readonly string[], opts: BertJsonOptions, what = 'vocabulary'): Record<string, unknown> {
   const map = vocabToMap(vocab);
   for (const t of ['[UNK]', '[CLS]', '[SEP]']) {
-    if (map[t] === undefined) throw new Error(`${what}: has no ${t} token`);
+    if (map[t] === undefined) throw new TokenizerError(`${what}: has no ${t} token`);
   }
   const cls = map['[CLS]'] as number;
   const sep = map['[SEP]'] as number;

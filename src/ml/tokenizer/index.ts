@@ -9,6 +9,5 @@ export {
   loadTokenizer,
   storeTokenizer,
   tokenizerFiles,
-  tokenizerIdentity,
   type TokenizerManifest,
 } from './manifest.js';

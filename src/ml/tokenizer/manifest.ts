@@ -2,7 +2,9 @@
  * The `tokenizer` artifact: the tokenizer.json the library runs, the same vocabulary as
  * vocab.txt (for Hugging Face export), and the settings encoding depends on.
  */
-import type { BlobRefLike, BlobStore } from '../data/blob-store.js';
+import { TokenizerError } from './errors.js';
+import type { BlobRef } from '../../artifacts/types.js';
+import type { NodeContext } from '../../artifacts/node-context.js';
 import { BertTokenizer, type SpecialIds } from './bert-tokenizer.js';
 
 export const TOKENIZER_FORMAT = 'layerfuse/tokenizer@1';
@@ -10,9 +12,9 @@ export const TOKENIZER_FORMAT = 'layerfuse/tokenizer@1';
 export interface TokenizerManifest {
   format: typeof TOKENIZER_FORMAT;
   /** Hugging Face tokenizer.json (BERT WordPiece). */
-  tokenizerJson: BlobRefLike;
+  tokenizerJson: BlobRef;
   /** vocab.txt, one token a line in id order. */
-  vocab: BlobRefLike;
+  vocab: BlobRef;
   vocabSize: number;
   lowercase: boolean;
   /** Longest encoded sequence, [CLS] and [SEP] included. */
@@ -22,7 +24,7 @@ export interface TokenizerManifest {
   origin?: Record<string, unknown>;
 }
 
-export async function storeTokenizer(store: Pick<BlobStore, 'putBytes'>, tok: BertTokenizer, origin?: Record<string, unknown>): Promise<TokenizerManifest> {
+export async function storeTokenizer(store: Pick<NodeContext, 'putBytes'>, tok: BertTokenizer, origin?: Record<string, unknown>): Promise<TokenizerManifest> {
   const enc = new TextEncoder();
   const tokenizerJson = await store.putBytes(enc.encode(JSON.stringify(tok.json)));
   const vocab = await store.putBytes(enc.encode(tok.vocab().join('\n') + '\n'));
@@ -40,20 +42,15 @@ export async function storeTokenizer(store: Pick<BlobStore, 'putBytes'>, tok: Be
 
 export function asTokenizerManifest(value: unknown, what = 'tokenizer'): TokenizerManifest {
   const m = value as Partial<TokenizerManifest> | null;
-  if (!m || m.format !== TOKENIZER_FORMAT || !m.tokenizerJson) throw new Error(`${what}: not a ${TOKENIZER_FORMAT} manifest`);
+  if (!m || m.format !== TOKENIZER_FORMAT || !m.tokenizerJson) throw new TokenizerError(`${what}: not a ${TOKENIZER_FORMAT} manifest`);
   return m as TokenizerManifest;
-}
-
-/** What encoding depends on: the tokenizer.json bytes and the max length (part of memo keys). */
-export function tokenizerIdentity(m: TokenizerManifest): { tokenizerJson: string; maxLength: number } {
-  return { tokenizerJson: m.tokenizerJson.$blob, maxLength: m.maxLength };
 }
 
 // Loaded tokenizers by identity: building one from a 30k vocabulary takes tens of ms, and
 // evaluation loops load the same one many times.
 const loaded = new Map<string, BertTokenizer>();
 
-export async function loadTokenizer(store: Pick<BlobStore, 'getBytes'>, manifest: TokenizerManifest, opts: { maxLength?: number } = {}): Promise<BertTokenizer> {
+export async function loadTokenizer(store: Pick<NodeContext, 'getBytes'>, manifest: TokenizerManifest, opts: { maxLength?: number } = {}): Promise<BertTokenizer> {
   const maxLength = opts.maxLength ?? manifest.maxLength;
   const key = `${manifest.tokenizerJson.$blob}/${maxLength}`;
   const hit = loaded.get(key);
@@ -68,7 +65,7 @@ export async function loadTokenizer(store: Pick<BlobStore, 'getBytes'>, manifest
  * The tokenizer files of a Hugging Face BERT directory (vocab.txt, tokenizer.json,
  * tokenizer_config.json, special_tokens_map.json), for model export.
  */
-export async function tokenizerFiles(store: Pick<BlobStore, 'getBytes'>, manifest: TokenizerManifest): Promise<Record<string, Uint8Array>> {
+export async function tokenizerFiles(store: Pick<NodeContext, 'getBytes'>, manifest: TokenizerManifest): Promise<Record<string, Uint8Array>> {
   const enc = new TextEncoder();
   const config = {
     tokenizer_class: 'BertTokenizer',

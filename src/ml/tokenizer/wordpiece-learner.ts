@@ -23,6 +23,7 @@
  *    - `frequency`: freq(ab), what the Rust `WordPieceTrainer` does (it is BPE inside).
  * Deterministic: no randomness, every ordering explicit.
  */
+import { TokenizerError } from './errors.js';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { SPECIAL_TOKENS, bertTokenizerJson } from './bert-json.js';
 import { PairHeap } from './pair-heap.js';
@@ -82,7 +83,7 @@ function compareStrings(a: string, b: string): number {
 export function learnWordPiece(texts: Iterable<string>, opts: WordPieceOptions): LearnedVocab {
   const specials = [...(opts.specialTokens ?? SPECIAL_TOKENS)];
   if (!Number.isInteger(opts.vocabSize) || opts.vocabSize <= specials.length) {
-    throw new Error(`vocab_size must be an integer above the ${specials.length} special tokens, got ${opts.vocabSize}`);
+    throw new TokenizerError(`vocab_size must be an integer above the ${specials.length} special tokens, got ${opts.vocabSize}`);
   }
   const minFrequency = Math.max(1, opts.minFrequency);
   const counts = countWords(texts, opts.lowercase);

@@ -2,4 +2,4 @@
 export { AdamW, type AdamWOptions } from './adamw.js';
 export { clipByGlobalNorm } from './clip.js';
 export { linearWarmupDecay } from './schedule.js';
-export { train, trainableCount, type TrainOptions, type TrainProgress, type TrainResult } from './loop.js';
+export { train, type TrainOptions, type TrainProgress, type TrainResult } from './loop.js';

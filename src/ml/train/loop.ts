@@ -10,6 +10,15 @@ import { isDecayed } from '../bert/names.js';
 import { AdamW } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
 import { linearWarmupDecay } from './schedule.js';
+import { InputError } from '../../artifacts/errors.js';
+
+/** The loss became NaN or infinite: a diverged run must not be stored. */
+export class DivergedError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
 
 export interface TrainProgress {
   /** Steps done (1-based after the first step). */
@@ -85,7 +94,7 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
         r.forward.logits.dispose();
         if (!Number.isFinite(r.loss)) {
           for (const g of r.grads.values()) g.dispose();
-          throw new Error(`training diverged: loss ${r.loss} at step ${step + 1} (lower lr or enable clipping)`);
+          throw new DivergedError(`training diverged: loss ${r.loss} at step ${step + 1} (lower lr or enable clipping)`);
         }
         if (opts.clip > 0) clipByGlobalNorm(r.grads, opts.clip);
         optimizer.step(r.grads, lr);
@@ -103,12 +112,5 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
     optimizer.dispose();
   }
   return { losses, steps: step, epochLoss };
-}
-
-/** Number of trainable parameters touched (for logs). */
-export function trainableCount(model: BertClassifier, layers?: number[]): number {
-  let n = 0;
-  for (const v of model.paramsFor(model.resolveLayers(layers)).values()) n += v.size;
-  return n;
 }
 

@@ -1,0 +1,54 @@
+/**
+ * What a running node may do (NodeContext) and what a cache hit's restore may do
+ * (RestoreContext). The executor provides both, in process or in a worker subprocess; src/ml
+ * functions that store or read blobs take the parts they need (`Pick<NodeContext, ...>`).
+ */
+import type { BlobRef, FilesManifest, Progress, TensorData, TensorRef } from './types.js';
+
+export interface NodeContext {
+  /** The expanded node id, e.g. `score.weight-entropy`; use it in error messages. */
+  readonly nodeId: string;
+  /** Directory of the pipeline file; relative paths in params resolve against it. */
+  readonly pipelineDir: string;
+  /** A fresh temporary directory for this execution, deleted afterwards. */
+  readonly tmpDir: string;
+  /** Tensor backend requested on the command line (`auto` by default). */
+  readonly backend: string;
+  readonly signal: AbortSignal;
+
+  /** Append a line to the node's log file. */
+  log(message: string): void;
+  progress(p: Progress): void;
+  /** Extra facts recorded in the run record (e.g. `{backend: 'wasm'}`), never part of the key. */
+  record(facts: Record<string, unknown>): void;
+
+  putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  /** Store a file's bytes (the file is copied; the caller may delete it). */
+  putFile(path: string): Promise<BlobRef>;
+  putTensor(t: TensorData): Promise<TensorRef>;
+  getBytes(ref: BlobRef): Promise<Uint8Array>;
+  /** Read-only path of a stored blob (do not write to it). */
+  blobPath(ref: BlobRef): string;
+  getTensor(ref: TensorRef): Promise<TensorData>;
+
+  /**
+   * Get-or-compute a JSON value memoized in the cache under the canonical JSON of `key`, across
+   * nodes and runs (e.g. evaluations keyed by model digest, kept layers, split digest, backend).
+   * Concurrent callers with the same key compute it once.
+   */
+  memo<T>(key: unknown, compute: () => Promise<T>): Promise<T>;
+}
+
+/** What `NodeDecl.restore` may use: reading the store and copying files out of it, never writing to it. */
+export interface RestoreContext {
+  readonly nodeId: string;
+  readonly pipelineDir: string;
+  readonly signal: AbortSignal;
+  getBytes(ref: BlobRef): Promise<Uint8Array>;
+  blobPath(ref: BlobRef): string;
+  /**
+   * Write every file of `files` under `baseDir` (keys are relative paths), each copy checked
+   * against its digest and renamed into place; files that already match are left alone.
+   */
+  writeFiles(files: FilesManifest, baseDir: string): Promise<void>;
+}

@@ -1,0 +1,77 @@
+/**
+ * The contract between node types (src/nodes), the DSL (which only sees their schemas, generated
+ * into schemas/) and the executor (which runs them through the registry).
+ *
+ * A node type is a declaration (`NodeDecl`: everything known without running it, cheap to load,
+ * so planning and validation never load a tensor backend) plus a `run`. Node families keep their
+ * declarations in `src/nodes/<family>.ts` and their run bodies in `src/nodes/run/<family>.ts`,
+ * which the registry loads once, on the first run of one of the family's types (see
+ * src/nodes/family.ts). The executor only ever sees `NodeType`.
+ */
+import type { NodeContext, RestoreContext } from './node-context.js';
+import type { InputArtifacts, JsonSchema, Manifest, OutputManifests, PortType } from './types.js';
+
+export interface PortDecl {
+  type: PortType;
+  description: string;
+  /** Input only: the `with` key takes a list of references (or a glob such as `${score.*}`). */
+  many?: boolean;
+  /** Input only: the `with` key may be absent. */
+  optional?: boolean;
+  /**
+   * Output only: the files of this port (a `FilesManifest`) are meant for people and are
+   * materialized into `results/<pipeline>/<node id>/` on every run, cached or not.
+   */
+  publish?: boolean;
+}
+
+/** Params as the DSL hands them over: defaults filled, then checked against `params`. */
+export type Params = Record<string, unknown>;
+
+/**
+ * Everything about a node type that is known without running it. Hooks here run at planning or
+ * on every cache hit, so they must be cheap and must not import src/ml. (Checks over params and
+ * the static facts of inputs, run by `validate`, belong here too when they come: a declaration is
+ * what validation can load.)
+ */
+export interface NodeDecl<P = Params> {
+  /** Type id as written after `uses:`, e.g. `model/train`. */
+  readonly type: string;
+  /** Bump when the node's behaviour changes: it changes every key of this type. */
+  readonly version: number;
+  readonly description: string;
+  /**
+   * `with` parameters that are plain values (not references), as JSON Schema properties. A
+   * param's `default` is its only default: the DSL fills it into the key and the registry fills
+   * it before `run`, so run bodies never write `?? value`.
+   */
+  readonly params: Record<string, JsonSchema>;
+  /** Names of required params (those without a default). */
+  readonly required?: readonly string[];
+  /** `with` keys that take references to other nodes' outputs. */
+  readonly inputs: Record<string, PortDecl>;
+  /** Output ports; the first one is the default port that `${id}` refers to. */
+  readonly outputs: Record<string, PortDecl>;
+  /** Resource slots a running instance takes from pools (e.g. `{gpu: 1}`); pipelines may override. */
+  readonly resources?: Record<string, number>;
+  /** Run in a worker subprocess (tensor work: TF.js WASM is single-threaded). */
+  readonly worker?: boolean;
+  /** False when the node has undeclared inputs or unseeded randomness: it always runs. */
+  readonly cacheable?: boolean;
+  /**
+   * Files outside the cache that a run reads (paths or simple globs relative to the pipeline
+   * dir, taken from params): the executor hashes their content into the key, so editing one
+   * reruns the node. A missing file is an error naming the node and the path.
+   */
+  inputFiles?(params: P): readonly string[];
+  /**
+   * Put cached outputs back where users expect them (e.g. shell's declared output files). The
+   * executor calls it on every cache hit, before any dependent starts. Must be idempotent.
+   */
+  restore?(ctx: RestoreContext, params: P, outputs: Record<string, Manifest>): Promise<void>;
+}
+
+/** What the executor runs: a declaration and its run over raw input artifacts (an absent optional port: no key, or undefined). */
+export interface NodeType<P = Params> extends NodeDecl<P> {
+  run(ctx: NodeContext, params: P, inputs: Readonly<Partial<InputArtifacts>>): Promise<OutputManifests>;
+}

@@ -1,0 +1,54 @@
+/**
+ * The worker subprocess: `node worker-entry.js JOB.json --cache-dir DIR`, started by
+ * worker-client.ts for nodes that run outside the executor's process (tensor work, GPU slots).
+ * The parent holds the key's lock; this process runs the job against the cache (runJob, the
+ * same path as in process), writes the index record, and reports progress and the outcome over
+ * IPC. SIGTERM or SIGINT stop the node cleanly (its run sees an aborted signal).
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { getNodeType } from '../nodes/registry.js';
+import { errorMessage } from './errors.js';
+import { FsCache } from './fs-cache.js';
+import { parseJob } from './job.js';
+import { runJob } from './run-job.js';
+import type { WorkerMessage } from './worker-protocol.js';
+
+/** Resolves once the message is handed to the channel, so disconnecting cannot drop it. */
+function send(m: WorkerMessage): Promise<void> {
+  return new Promise((done) => {
+    if (!process.send || !process.connected) return done();
+    process.send(m, undefined, {}, () => done());
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { 'cache-dir': { type: 'string' } }, allowPositionals: true });
+    const file = positionals[0];
+    const cacheDir = values['cache-dir'];
+    if (positionals.length !== 1 || file === undefined || cacheDir === undefined) throw new Error('usage: worker-entry.js JOB.json --cache-dir DIR');
+    const job = parseJob(await readFile(file, 'utf8'), file);
+    const record = await runJob(job, {
+      cache: new FsCache(cacheDir),
+      lookup: getNodeType,
+      signal: controller.signal,
+      worker: true,
+      onProgress: (progress) => void send({ kind: 'progress', progress }),
+    });
+    await send({ kind: 'result', key: record.key });
+    return 0;
+  } catch (e) {
+    await send({ kind: 'error', message: errorMessage(e), name: (e as Error).name });
+    return controller.signal.aborted ? 130 : 1;
+  } finally {
+    // An open IPC channel would keep this process alive after main returns.
+    if (process.connected) process.disconnect();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,11 @@
+/**
+ * The messages a worker subprocess sends its parent over IPC (worker-entry.ts -> worker-client.ts).
+ * The worker writes the index record itself; the result message only says which key it wrote.
+ */
+import type { Progress } from '../artifacts/types.js';
+
+export type WorkerMessage =
+  | { kind: 'progress'; progress: Progress }
+  | { kind: 'log'; line: string }
+  | { kind: 'result'; key: string }
+  | { kind: 'error'; message: string; name: string };
