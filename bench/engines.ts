@@ -19,7 +19,7 @@ import { BertClassifier } from '../src/ml/bert/model.js';
 import { paramShapes } from '../src/ml/bert/names.js';
 import type { EngineModel } from '../src/ml/engine/model.js';
 import { OrtLayerEngine, type OrtEngineOptions } from '../src/ml/onnx/engine.js';
-import type { NamedTensor } from '../src/ml/safetensors.js';
+import type { TensorData } from '../src/artifacts/types.js';
 import type { Batch } from '../src/ml/types.js';
 import { describeTorch, torchAvailable, torchTimes } from './torch-util.js';
 
@@ -44,7 +44,7 @@ function randomModel(s: Shape): EngineModel {
   const config = makeConfig({ vocabSize: s.vocab, numLabels: 4, hiddenSize: s.hidden, numLayers: s.layers, numHeads: s.heads, intermediateSize: s.ff, maxPositions: 512 });
   const layers = Array.from({ length: s.layers }, (_, i) => i);
   let x = 12345;
-  const tensors = new Map<string, NamedTensor>();
+  const tensors = new Map<string, TensorData>();
   for (const [name, shape] of paramShapes(config, layers)) {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);

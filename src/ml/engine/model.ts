@@ -5,17 +5,17 @@
  * TF.js model (or a tensor backend) in memory.
  */
 import type { BertConfig } from '../types.js';
-import type { NamedTensor } from '../safetensors.js';
+import type { TensorData } from '../../artifacts/types.js';
 
 export interface EngineModel {
   config: BertConfig;
   /** Kept encoder layers (original 0-based indices, ascending). */
   layers: readonly number[];
   /** HF name -> tensor, for the embeddings, the kept layers, the pooler and the classifier. */
-  tensors: ReadonlyMap<string, NamedTensor>;
+  tensors: ReadonlyMap<string, TensorData>;
 }
 
 /** The engine input of a TF.js model (its kept layers, HF layout, original indices). */
-export function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Map<string, NamedTensor> }): EngineModel {
+export function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Map<string, TensorData> }): EngineModel {
   return { config: model.config, layers: [...model.layers], tensors: model.toHF() };
 }

@@ -2,8 +2,12 @@
  * ONNX Runtime as a LayerEngine: one session for the embeddings, one per encoder layer (built
  * on first use), one for the head; hidden states pass between them as ORT tensors. Any
  * kept-layer set is a composition of these sessions, so no set needs a new export.
- * `logits(batch, kept)` runs a whole-model session per kept set instead, built on first use and
- * kept in a small LRU (`wholeGraphs`). bench/engines.ts measures the variants.
+ *
+ * With `wholeGraphs > 0`, `logits(batch, kept)` runs a whole-model session per kept set
+ * instead, built on first use and kept in a small LRU. It is off by default: bench/engines.ts
+ * measured it no faster than the composed per-layer sessions (process CPU time within 5% at
+ * both shapes), while each such session costs a graph build (seconds at bert-base) and its own
+ * copy of the prepacked weights (hundreds of MB at bert-base).
  */
 import type { Batch } from '../types.js';
 import type { LayerEngine } from '../engine/types.js';
@@ -16,8 +20,8 @@ import { WeightTable } from './weights.js';
 
 export interface OrtEngineOptions extends OrtOptions {
   /**
-   * Whole-model sessions kept for `logits(batch, kept)` (LRU, one per kept set); 0 leaves
-   * `logits` out, so callers compose the per-layer sessions. Default 4.
+   * Whole-model sessions kept for `logits(batch, kept)` (LRU, one per kept set); 0 (default)
+   * leaves `logits` out, so callers compose the per-layer sessions.
    */
   wholeGraphs?: number;
   /**
@@ -55,7 +59,7 @@ export class OrtLayerEngine implements LayerEngine<OrtTensor> {
     this.weights = new WeightTable(model);
     this.feeds = new FeedCache(ort, model.config);
     this.graph = { fused: opts.fusedAttention ?? true };
-    if ((opts.wholeGraphs ?? 4) > 0) this.logits = (batch, kept) => this.wholeLogits(batch, kept);
+    if ((opts.wholeGraphs ?? 0) > 0) this.logits = (batch, kept) => this.wholeLogits(batch, kept);
   }
 
   /** Load ONNX Runtime and build the embeddings session (a provider that cannot start fails here). */
@@ -135,7 +139,7 @@ export class OrtLayerEngine implements LayerEngine<OrtTensor> {
     } else {
       s = createSession(this.ort, wholeModel(this.model, this.weights, kept, this.graph), this.opts, `the whole model over layers [${key}]`);
       s.catch(() => this.whole.delete(key));
-      while (this.whole.size >= (this.opts.wholeGraphs ?? 4)) {
+      while (this.whole.size >= (this.opts.wholeGraphs ?? 0)) {
         const [oldest, old] = this.whole.entries().next().value as [string, Promise<OrtSession>];
         this.whole.delete(oldest);
         void old.then((x) => x.release()).catch(() => undefined);

@@ -7,7 +7,7 @@
  * files (see the model/export node).
  */
 import type { EngineModel } from '../engine/model.js';
-import type { NamedTensor } from '../safetensors.js';
+import type { TensorData } from '../../artifacts/types.js';
 import { wholeModel } from './stage-models.js';
 import { WeightTable } from './weights.js';
 
@@ -19,7 +19,7 @@ const LAYER_RE = /^bert\.encoder\.layer\.(\d+)\./;
  */
 export function renumbered(model: EngineModel): EngineModel {
   const index = new Map(model.layers.map((l, i) => [l, i]));
-  const tensors = new Map<string, NamedTensor>();
+  const tensors = new Map<string, TensorData>();
   for (const [name, t] of model.tensors) {
     const m = LAYER_RE.exec(name);
     if (!m) tensors.set(name, t);

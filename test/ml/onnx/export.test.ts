@@ -14,7 +14,7 @@ import { initBackend } from '../../../src/ml/backend.js';
 import { disposeResult, forward } from '../../../src/ml/bert/forward.js';
 import { engineModelOf } from '../../../src/ml/engine/model.js';
 import { exportOnnx } from '../../../src/ml/onnx/export.js';
-import { smallModel, tempDir } from '../checkpoint-helpers.js';
+import { smallModel, tempDir } from '../../util/bert-checkpoint.js';
 import { maxAbsDiff } from './fixture.js';
 
 /** Rows of different lengths, padded, with both token types (a sentence pair). */

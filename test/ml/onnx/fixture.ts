@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { configFromHF } from '../../../src/ml/bert/config.js';
 import { normalizeTensors } from '../../../src/ml/checkpoint/names.js';
 import type { EngineModel } from '../../../src/ml/engine/model.js';
-import { readSafetensors } from '../../../src/ml/safetensors.js';
+import { readSafetensors } from '../../../src/artifacts/safetensors.js';
 import type { Batch } from '../../../src/ml/types.js';
 import { sharedPath } from '../../util/shared.js';
 
