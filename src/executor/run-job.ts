@@ -37,6 +37,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     pipelineDir: job.pipelineDir,
     tmpDir,
     backend: job.backend,
+    ...(job.compute ? { compute: job.compute } : {}),
     signal: o.signal,
     cache: o.cache,
     logFile: job.logFile,

@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 import { runPipeline, type RunOptions, type RunSummary } from '../../executor/index.js';
 import { openCache } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { INFERENCE_OPTIONS, INFERENCE_USAGE, inferenceFlags } from '../inference-options.js';
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 import { nodeMessage, progressLogger } from '../progress.js';
@@ -21,6 +22,7 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --keep-going        after a failure, run everything not downstream of it
   --cache-dir DIR     the cache (default: cache/ in the current directory)
   --backend B         auto | tensorflow-gpu | tensorflow | wasm | cpu (default: auto)
+${INFERENCE_USAGE}
 
 Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
 `;
@@ -65,12 +67,14 @@ export function run(argv: string[]): Promise<number> {
         force: { type: 'string', multiple: true },
         'keep-going': { type: 'boolean', default: false },
         backend: { type: 'string', default: 'auto' },
+        ...INFERENCE_OPTIONS,
       },
       { min: 1, max: 1, what: 'one PIPELINE' },
     );
     const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`-j takes a positive integer, got '${v.jobs}'`);
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
+    const inference = inferenceFlags(v);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
     const cache = await openCache(v['cache-dir'], 'write');
     const options: RunOptions = {
@@ -80,6 +84,7 @@ export function run(argv: string[]): Promise<number> {
       force: v.force ?? [],
       policy: v['keep-going'] ? 'continue' : 'no-new',
       backend: v.backend,
+      ...inference,
       logger: progressLogger(),
     };
     return runWithSignals((signal) => runPipeline(graph, { ...options, signal }));
