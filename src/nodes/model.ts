@@ -37,6 +37,7 @@ export interface TrainParams extends TrainingParams {
 
 export interface ExportParams {
   layers?: number[];
+  format: 'hf' | 'onnx' | 'both';
 }
 
 function trainingSchema(defaults: { epochs: number; lr: number; batch_size: number }): Record<string, JsonSchema> {
@@ -112,13 +113,20 @@ export const finetuneNode: NodeDecl<TrainingParams> = {
 export const exportNode: NodeDecl<ExportParams> = {
   type: 'model/export',
   version: 1,
-  description: 'Write a model (pruned or not) as a Hugging Face directory: config.json, model.safetensors (kept layers renumbered 0..k-1), tokenizer files; published to results/.',
+  description:
+    'Write a model (pruned or not) as a Hugging Face directory: config.json, model.safetensors and/or onnx/model.onnx (kept layers renumbered 0..k-1), tokenizer files; published to results/.',
   params: {
     layers: {
       type: 'array',
       items: { type: 'integer', minimum: 0 },
       uniqueItems: true,
       description: "Kept layers (0-based original indices), a subset of the model's. Absent: the model's own kept layers.",
+    },
+    format: {
+      enum: ['hf', 'onnx', 'both'],
+      default: 'hf',
+      description:
+        'hf: model.safetensors (transformers, PyTorch). onnx: onnx/model.onnx (ONNX Runtime, transformers.js, Optimum; opset 17, dynamic batch and sequence axes). both: the two. config.json and the tokenizer files are written in every case.',
     },
   },
   inputs: { model: { type: 'model', description: 'The model to export.' } },

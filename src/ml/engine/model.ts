@@ -5,7 +5,9 @@
  * TF.js model (or a tensor backend) in memory.
  */
 import type { BertConfig } from '../types.js';
+import type { NodeContext } from '../../artifacts/node-context.js';
 import type { TensorData } from '../../artifacts/types.js';
+import type { ModelManifest } from '../bert/manifest.js';
 
 export interface EngineModel {
   config: BertConfig;
@@ -18,4 +20,11 @@ export interface EngineModel {
 /** The engine input of a TF.js model (its kept layers, HF layout, original indices). */
 export function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Map<string, TensorData> }): EngineModel {
   return { config: model.config, layers: [...model.layers], tensors: model.toHF() };
+}
+
+/** The engine input of a model manifest (its kept layers' tensors read through `getTensor`). */
+export async function engineModelFromManifest(store: Pick<NodeContext, 'getTensor'>, manifest: ModelManifest): Promise<EngineModel> {
+  const tensors = new Map<string, TensorData>();
+  for (const [name, ref] of Object.entries(manifest.tensors)) tensors.set(name, await store.getTensor(ref));
+  return { config: manifest.config, layers: [...manifest.layers], tensors };
 }

@@ -3,7 +3,8 @@
  * a kept-layer set on one split of a dataset once, memoized in the cache (ctx.memo) under
  *   { format, model: digest of the effective model (its manifest restricted to the kept layers,
  *     `layers` field left out), layers: kept set, labels, split: the split blob's digest,
- *     tokenizer: tokenizer.json digest and max length, backend: the backend that runs }.
+ *     tokenizer: tokenizer.json digest and max length, engine: the engine that runs (its name,
+ *     e.g. onnxruntime-cpu or tfjs-wasm: the engines agree to ~1e-6, not bit for bit) }.
  * So a full model evaluated with kept set S and the pruned artifact withLayers(model, S) share
  * one entry, as do prune/ablation/curve nodes that reach the same subset.
  * Batch size is deliberately not in the key: padding is masked out exactly (masked attention
@@ -14,12 +15,13 @@ import { digestOf } from '../../artifacts/canonical-json.js';
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
-import { loadModel, type LoadedModel } from '../../ml/bert/store.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
-import { bertLogits, computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
+import { engineModelFromManifest } from '../../ml/engine/model.js';
+import { createEngine, resolveEngine, type ResolvedEngine } from '../../ml/engine/select.js';
+import type { LayerEngine } from '../../ml/engine/types.js';
+import { computeMetrics, engineLogits, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
-import { useBackend } from './common.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
 
@@ -28,6 +30,9 @@ export interface Evaluation extends Metrics {
   split: SplitName;
   /** Kept layers evaluated (original 0-based indices, ascending). */
   layers: number[];
+  /** The engine that ran: `onnxruntime-cpu`, `onnxruntime-cuda`, `tfjs-wasm`, ... */
+  engine: string;
+  /** The same name, under the field older evaluations used. */
   backend: string;
   /** Class names, index = class id (the dataset's). */
   labels: string[];
@@ -46,6 +51,8 @@ export interface EvalTarget {
 export interface EvalOptions {
   /** Examples per forward (default 32); not part of the memo key (see above). */
   batchSize?: number;
+  /** The node's `engine` param: auto | onnxruntime | tfjs; absent: the run's `--engine`. */
+  engine?: string;
 }
 
 function tokenizerOf(model: ModelManifest): TokenizerManifest {
@@ -62,7 +69,7 @@ export function modelIdentity(effective: ModelManifest): string {
   return digestOf({ ...effective, layers: undefined });
 }
 
-export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest, split: SplitName, backend: string, maxLength: number): Record<string, unknown> {
+export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest, split: SplitName, engine: string, maxLength: number): Record<string, unknown> {
   const tok = tokenizerOf(effective);
   return {
     format: EVALUATION_FORMAT,
@@ -71,47 +78,36 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
     labels: dataset.labels,
     split: dataset.splits[split].$blob,
     tokenizer: { tokenizerJson: tok.tokenizerJson.$blob, maxLength },
-    backend,
+    engine,
   };
 }
 
-// One loaded model per process (tensors are large): prune loops evaluate many subsets of the
-// same model, so reuse it whenever it holds every tensor the requested subset needs.
-let loadedModel: { model: LoadedModel; identity: string } | undefined;
+// One engine per process (weights and sessions are large), built over the whole input model:
+// prune loops evaluate many subsets of the same model, and an engine serves any subset of
+// the layers it holds (ONNX Runtime builds a layer's session on its first use).
+let loaded: { engine: LayerEngine; identity: string } | undefined;
 const encodedCache = new Map<string, EncodedSplit>();
 const ENCODED_CACHE_SIZE = 8;
 
 /** Free the model kept loaded between evaluations (call when a node is done with evaluations). */
 export function releaseEvalCache(): void {
-  loadedModel?.model.dispose();
-  loadedModel = undefined;
+  // Disposal is quick (ORT releases its sessions); nothing waits on it.
+  if (loaded) void Promise.resolve(loaded.engine.dispose()).catch(() => undefined);
+  loaded = undefined;
   encodedCache.clear();
 }
 
-function baseIdentity(m: ModelManifest): string {
-  return digestOf({ ...m, layers: undefined, tensors: undefined });
-}
-
-async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<LoadedModel> {
-  const identity = baseIdentity(effective);
-  const held = loadedModel;
-  if (
-    held &&
-    held.identity === identity &&
-    effective.layers.every((l) => held.model.layers.includes(l)) &&
-    Object.entries(effective.tensors).every(([name, ref]) => held.model.manifest.tensors[name]?.$tensor === ref.$tensor)
-  ) {
-    return held.model;
-  }
-  held?.model.dispose();
-  loadedModel = undefined;
-  const model = await loadModel(ctx, effective);
-  loadedModel = { model, identity };
-  return model;
+async function engineFor(ctx: NodeContext, model: ModelManifest, engine: ResolvedEngine): Promise<LayerEngine> {
+  const identity = digestOf({ engine: engine.name, threads: ctx.compute.threads, config: model.config, layers: model.layers, tensors: model.tensors });
+  if (loaded?.identity === identity) return loaded.engine;
+  releaseEvalCache();
+  const built = await createEngine(await engineModelFromManifest(ctx, model), { backend: ctx.backend, provider: ctx.compute.provider, threads: ctx.compute.threads }, engine);
+  loaded = { engine: built, identity };
+  return built;
 }
 
 interface Setting {
-  backend: string;
+  engine: ResolvedEngine;
   tokenizer: TokenizerManifest;
   /** The tokenizer's max length, capped by the model's position embeddings. */
   maxLength: number;
@@ -122,17 +118,19 @@ interface Prepared extends Setting {
   examples: Example[];
 }
 
-/** What the key needs: checks, the backend that runs, the effective max length. */
-async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName): Promise<Setting> {
+/** What the key needs: checks, the engine that runs, the effective max length. */
+async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, opts: EvalOptions): Promise<Setting> {
   if (!dataset.splits[split]) throw new NodeError(`${ctx.nodeId}: the dataset has no split '${split}'`);
   if (model.labels.length !== dataset.labels.length) {
     throw new NodeError(
       `${ctx.nodeId}: the model has ${model.labels.length} classes (${model.labels.join(', ')}) but the dataset has ${dataset.labels.length} (${dataset.labels.join(', ')})`,
     );
   }
-  const backend = await useBackend(ctx, { quiet: true });
+  const engine = await resolveEngine({ engine: opts.engine ?? ctx.compute.engine, backend: ctx.backend, provider: ctx.compute.provider, wasmThreads: ctx.compute.wasmThreads });
+  if (engine.fallback) ctx.log(engine.fallback);
+  ctx.record({ engine: engine.name, ...(engine.kind === 'tfjs' ? { backend: engine.name.slice('tfjs-'.length) } : {}) });
   const tokenizer = tokenizerOf(model);
-  return { backend, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
+  return { engine, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }
 
 async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
@@ -150,10 +148,10 @@ function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): En
   return enc;
 }
 
-async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
-  const loaded = await modelFor(ctx, effective);
+async function run(ctx: NodeContext, model: ModelManifest, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
+  const engine = await engineFor(ctx, model, prep.engine);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
-  return runSplit(bertLogits(loaded.model, effective.layers), encoded(prep, dataset, split), {
+  return runSplit(engineLogits(engine, effective.layers), encoded(prep, dataset, split), {
     batchSize: opts.batchSize ?? 32,
     numLabels: dataset.labels.length,
     padTokenId: prep.loaded.specialIds.pad,
@@ -167,18 +165,19 @@ async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetM
 /** Metrics of an evaluation target, computed once per key (see the top of this file). */
 export async function evaluateMemo(ctx: NodeContext, { model, dataset, split, layers }: EvalTarget, opts: EvalOptions = {}): Promise<Evaluation> {
   const effective = effectiveModel(model, layers);
-  const set = await setting(ctx, effective, dataset, split);
-  const key = evaluationKey(effective, dataset, split, set.backend, set.maxLength);
+  const set = await setting(ctx, effective, dataset, split, opts);
+  const key = evaluationKey(effective, dataset, split, set.engine.name, set.maxLength);
   return ctx.memo<Evaluation>(key, async () => {
     const prep = await prepare(ctx, set, dataset, split);
-    const out = await run(ctx, effective, dataset, split, prep, opts);
+    const out = await run(ctx, model, effective, dataset, split, prep, opts);
     const metrics = computeMetrics(out.labels, out.predictions, dataset.labels);
-    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.backend})`);
+    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.engine.name})`);
     return {
       format: EVALUATION_FORMAT,
       split,
       layers: effective.layers,
-      backend: prep.backend,
+      engine: prep.engine.name,
+      backend: prep.engine.name,
       labels: dataset.labels,
       ...metrics,
       predictions: Array.from(out.predictions),
@@ -191,9 +190,9 @@ export async function predictSplit(
   ctx: NodeContext,
   { model, dataset, split, layers }: EvalTarget,
   opts: EvalOptions = {},
-): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; backend: string }> {
+): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; engine: string }> {
   const effective = effectiveModel(model, layers);
-  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split), dataset, split);
-  const outputs = await run(ctx, effective, dataset, split, prep, opts);
-  return { outputs, examples: prep.examples, layers: effective.layers, backend: prep.backend };
+  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split, opts), dataset, split);
+  const outputs = await run(ctx, model, effective, dataset, split, prep, opts);
+  return { outputs, examples: prep.examples, layers: effective.layers, engine: prep.engine.name };
 }

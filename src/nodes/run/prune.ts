@@ -14,7 +14,7 @@ export default [
       const total = model.layers.length + 1;
       let done = 0;
       const r = await singleLayerAblation(model.layers, async (kept) => {
-        const e = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: kept }, { batchSize: p.batch });
+        const e = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: kept }, { batchSize: p.batch, engine: p.engine });
         ctx.progress({ done: ++done, total, message: `ablation ${p.split}` });
         return e.accuracy;
       });

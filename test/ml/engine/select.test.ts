@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../src/ml/backend.js';
-import { createEngine, EngineError } from '../../../src/ml/engine/select.js';
+import { createEngine, EngineError, resolveEngine } from '../../../src/ml/engine/select.js';
 import { engineModelOf, type EngineModel } from '../../../src/ml/engine/model.js';
 import type { LayerEngine } from '../../../src/ml/engine/types.js';
 import type { Batch } from '../../../src/ml/types.js';
@@ -34,22 +34,24 @@ async function both(model: EngineModel): Promise<[LayerEngine, LayerEngine]> {
   return [ort, tfjs];
 }
 
-void test('createEngine: names, auto picks onnxruntime, unknown engines are refused', async () => {
+void test('resolveEngine and createEngine: names, auto picks onnxruntime, unknown requests are refused', async () => {
   await initBackend('wasm');
+  assert.deepEqual(await resolveEngine(), { kind: 'onnxruntime', name: 'onnxruntime-cpu' });
+  assert.deepEqual(await resolveEngine({ engine: 'onnxruntime', provider: 'cuda' }), { kind: 'onnxruntime', name: 'onnxruntime-cuda' });
+  assert.deepEqual(await resolveEngine({ engine: 'tfjs', backend: 'wasm' }), { kind: 'tfjs', name: 'tfjs-wasm' });
   const model = engineModelOf(smallModel(1));
-  const fallbacks: string[] = [];
-  const auto = await createEngine(model, { threads: 1, onFallback: (r) => fallbacks.push(r) });
+  const auto = await createEngine(model, { threads: 1 });
   const tfjs = await createEngine(model, { engine: 'tfjs', backend: 'wasm' });
   try {
     assert.equal(auto.name, 'onnxruntime-cpu');
-    assert.deepEqual(fallbacks, []);
     assert.equal(tfjs.name, 'tfjs-wasm');
     assert.deepEqual(auto.layers, [0, 1, 2]);
   } finally {
     await auto.dispose();
     await tfjs.dispose();
   }
-  await assert.rejects(createEngine(model, { engine: 'onnx' as never }), (e: Error) => e instanceof EngineError && /unknown engine "onnx" \(choose one of auto, onnxruntime, tfjs\)/.test(e.message));
+  await assert.rejects(createEngine(model, { engine: 'onnx' }), (e: Error) => e instanceof EngineError && /unknown engine "onnx" \(choose one of auto, onnxruntime, tfjs\)/.test(e.message));
+  await assert.rejects(resolveEngine({ provider: 'rocm' }), /unknown ONNX Runtime provider "rocm" \(choose one of cpu, cuda\)/);
 });
 
 void test('onnxruntime and tfjs agree within 1e-4 on the tiny-bert cases, layer by layer and whole', { skip: skipWithoutShared() }, async () => {
