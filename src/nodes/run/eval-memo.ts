@@ -16,12 +16,11 @@ import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
-import { engineModelFromManifest } from '../../ml/engine/model.js';
-import { createEngine, resolveEngine, type ResolvedEngine } from '../../ml/engine/select.js';
-import type { LayerEngine } from '../../ml/engine/types.js';
+import type { ResolvedEngine } from '../../ml/engine/select.js';
 import { computeMetrics, engineLogits, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
+import { engineFor, releaseEngine, resolveEngineFor } from './engine.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
 
@@ -82,28 +81,13 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
   };
 }
 
-// One engine per process (weights and sessions are large), built over the whole input model:
-// prune loops evaluate many subsets of the same model, and an engine serves any subset of
-// the layers it holds (ONNX Runtime builds a layer's session on its first use).
-let loaded: { engine: LayerEngine; identity: string } | undefined;
 const encodedCache = new Map<string, EncodedSplit>();
 const ENCODED_CACHE_SIZE = 8;
 
 /** Free the model kept loaded between evaluations (call when a node is done with evaluations). */
 export function releaseEvalCache(): void {
-  // Disposal is quick (ORT releases its sessions); nothing waits on it.
-  if (loaded) void Promise.resolve(loaded.engine.dispose()).catch(() => undefined);
-  loaded = undefined;
+  releaseEngine();
   encodedCache.clear();
-}
-
-async function engineFor(ctx: NodeContext, model: ModelManifest, engine: ResolvedEngine): Promise<LayerEngine> {
-  const identity = digestOf({ engine: engine.name, threads: ctx.compute.threads, config: model.config, layers: model.layers, tensors: model.tensors });
-  if (loaded?.identity === identity) return loaded.engine;
-  releaseEvalCache();
-  const built = await createEngine(await engineModelFromManifest(ctx, model), { backend: ctx.backend, provider: ctx.compute.provider, threads: ctx.compute.threads }, engine);
-  loaded = { engine: built, identity };
-  return built;
 }
 
 interface Setting {
@@ -126,9 +110,7 @@ async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetM
       `${ctx.nodeId}: the model has ${model.labels.length} classes (${model.labels.join(', ')}) but the dataset has ${dataset.labels.length} (${dataset.labels.join(', ')})`,
     );
   }
-  const engine = await resolveEngine({ engine: opts.engine ?? ctx.compute.engine, backend: ctx.backend, provider: ctx.compute.provider, wasmThreads: ctx.compute.wasmThreads });
-  if (engine.fallback) ctx.log(engine.fallback);
-  ctx.record({ engine: engine.name, ...(engine.kind === 'tfjs' ? { backend: engine.name.slice('tfjs-'.length) } : {}) });
+  const engine = await resolveEngineFor(ctx, opts.engine);
   const tokenizer = tokenizerOf(model);
   return { engine, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }
@@ -148,6 +130,8 @@ function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): En
   return enc;
 }
 
+// The engine is built over the whole input model (engine.ts): prune loops evaluate many
+// subsets of one model, and an engine serves any subset of the layers it holds.
 async function run(ctx: NodeContext, model: ModelManifest, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
   const engine = await engineFor(ctx, model, prep.engine);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
