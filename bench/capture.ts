@@ -66,27 +66,27 @@ async function main(): Promise<void> {
     const config = makeConfig({ vocabSize: 1000, numLabels: 4, hiddenSize: hidden, numLayers: layers, numHeads: 4, intermediateSize: hidden * 4, maxPositions: seq });
     const model = BertClassifier.create(config, { seed: 1 });
     const data = batches(n, seq, size, config.vocabSize, config.numLabels);
-    const plain = (): void => {
+    const plain = async (): Promise<void> => {
       for (const b of data) {
-        const r = lossAndGrads(model, b);
+        const r = await lossAndGrads(model, b);
         // Read the gradients back, as the capture does with its reductions: both wait for the work.
-        for (const g of r.grads.values()) g.dataSync();
+        for (const g of r.grads.values()) await g.data();
         disposeLossAndGrads(r);
       }
     };
-    const capture = (): void => {
-      captureStats(model, data, { eps: 1e-10 });
+    const capture = async (): Promise<void> => {
+      await captureStats(model, data, { eps: 1e-10 });
     };
-    plain();
-    capture();
+    await plain();
+    await capture();
     const tp: number[] = [];
     const tc: number[] = [];
     for (let i = 0; i < repeats; i++) {
       let t = performance.now();
-      plain();
+      await plain();
       tp.push(performance.now() - t);
       t = performance.now();
-      capture();
+      await capture();
       tc.push(performance.now() - t);
     }
     const ratio = median(tc) / median(tp);

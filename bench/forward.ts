@@ -77,6 +77,45 @@ export function pairedBest(reps: number, a: () => number, b: () => number): [num
   return [bestA, bestB];
 }
 
+/** timeIt for asynchronous work (reads with data(): the only read WebGPU has in Node). */
+export async function timeItAsync(reps: number, fn: () => Promise<void>, warm = true): Promise<number> {
+  if (warm) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    times.push((performance.now() - t) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** pairedBest for asynchronous measurements. */
+export async function pairedBestAsync(reps: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
+  await a();
+  await b();
+  let bestA = Infinity;
+  let bestB = Infinity;
+  for (let i = 0; i < reps; i++) {
+    bestA = Math.min(bestA, await a());
+    bestB = Math.min(bestB, await b());
+  }
+  return [bestA, bestB];
+}
+
+/** forwardSeconds with the logits read by data() (any backend, WebGPU included). */
+export function forwardSecondsAsync(model: BertClassifier, batch: Batch, reps: number, warm = true): Promise<number> {
+  return timeItAsync(
+    reps,
+    async () => {
+      const r = forward(model, batch);
+      await r.logits.data();
+      disposeResult(r);
+    },
+    warm,
+  );
+}
+
 export function forwardSeconds(model: BertClassifier, batch: Batch, reps: number, warm = true): number {
   return timeIt(
     reps,

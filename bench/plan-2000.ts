@@ -1,7 +1,7 @@
 /**
  * Loading + validating + expanding + resolving a generated ~2,000-node pipeline, against the
  * 2 s target for planning (issue 2). Two shapes:
- *  - design: the DESIGN.md pipeline repeated per dataset (foreach, globs, many-inputs, ports
+ *  - design: the docs/design.md pipeline repeated per dataset (foreach, globs, many-inputs, ports
  *    typed), 15 nodes each, against the fake ML node types the DSL tests use;
  *  - shell: 2,000 `shell` nodes (a fan of chains with foreach) against the real schemas/.
  * Prints the first (cold: fresh process, schemas read and compiled) and the median warm time of

@@ -15,7 +15,7 @@ import { BertClassifier } from '../src/ml/bert/model.js';
 import { lossAndGrads } from '../src/ml/bert/gradients.js';
 import { isDecayed } from '../src/ml/bert/names.js';
 import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
-import { SEQ, SHAPES, configOf, forwardSeconds, pairedBest, randomBatch, timeIt } from './forward.js';
+import { SEQ, SHAPES, configOf, forwardSecondsAsync, pairedBestAsync, randomBatch, timeItAsync } from './forward.js';
 import { describeTorch, torchAvailable, torchTimes } from './torch-util.js';
 
 interface ChildResult {
@@ -34,10 +34,10 @@ async function child(shape: string, threads: number, quick: boolean): Promise<vo
   const batch = randomBatch(s);
   const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
   let step = 0;
-  const trainStep = (): void => {
-    const r = lossAndGrads(model, batch, { training: true, seed: step++ });
+  const trainStep = async (): Promise<void> => {
+    const r = await lossAndGrads(model, batch, { training: true, seed: step++ });
     r.forward.logits.dispose();
-    clipByGlobalNorm(r.grads, 1);
+    await clipByGlobalNorm(r.grads, 1);
     opt.step(r.grads, 1e-4);
     for (const g of r.grads.values()) g.dispose();
   };
@@ -45,7 +45,7 @@ async function child(shape: string, threads: number, quick: boolean): Promise<vo
   // Forward and step alternate, and each side takes its best run: this machine's speed drifts
   // by 10-30% over minutes (shared host), which timing all forwards first and all steps after
   // would put into the ratio.
-  const [fwd, train] = pairedBest(reps, () => forwardSeconds(model, batch, 1, false), () => timeIt(1, trainStep, false));
+  const [fwd, train] = await pairedBestAsync(reps, () => forwardSecondsAsync(model, batch, 1, false), () => timeItAsync(1, trainStep, false));
   if (tf.memory().numTensors !== before) throw new Error('training step leaked tensors');
   opt.dispose();
   model.dispose();

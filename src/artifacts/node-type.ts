@@ -65,6 +65,12 @@ export interface NodeDecl<P = Params> {
    */
   inputFiles?(params: P): readonly string[];
   /**
+   * Facts outside the pipeline and the cache that decide the outputs, such as the version of an
+   * npm package whose data the node reads (`dataset/spam-assassin`): the executor puts them in
+   * the key, so a change reruns the node and `plan` names the fact. Called at planning: cheap.
+   */
+  keyFacts?(params: P): Readonly<Record<string, string>>;
+  /**
    * Put cached outputs back where users expect them (e.g. shell's declared output files). The
    * executor calls it on every cache hit, before any dependent starts. Must be idempotent.
    */

@@ -48,6 +48,7 @@ export async function keyComponents(node: ResolvedNode, type: NodeType<never>, i
   if (type.inputFiles) {
     c.files = await hashInputFiles(node.id, pipelineDir, type.inputFiles(node.params as never));
   }
+  if (type.keyFacts) c.facts = { ...type.keyFacts(node.params as never) };
   return c;
 }
 

@@ -52,7 +52,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Node type lookup; the real registry by default (tests inject fake types). */
   lookup?: NodeTypeLookup;
-  /** Slots of the gpu pool; default detected (CUDA_VISIBLE_DEVICES, else nvidia-smi -L). */
+  /** Slots of the gpu pool; default detected (CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L). */
   gpuSlots?: readonly string[];
   /** Where published outputs go (`<resultsDir>/<pipeline>/<node>/`); default `results/` of the cwd. */
   resultsDir?: string;
@@ -60,7 +60,10 @@ export interface RunOptions {
   writeLockFile?: boolean;
   /** Whether a node runs in a worker subprocess; default: the type says `worker`, or it holds GPUs. */
   workerFor?: (node: ResolvedNode, type: NodeType<never>) => boolean;
-  /** Environment for workers (their CUDA_VISIBLE_DEVICES is set from their slots); default process.env. */
+  /**
+   * Environment for workers (their CUDA_VISIBLE_DEVICES, and LAYERFUSE_WEBGPU_ADAPTER for WebGPU,
+   * are set from their gpu slots); default process.env.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -398,7 +401,11 @@ class PipelineRun {
           if (worker) {
             const env: Record<string, string> = {};
             for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v;
-            if (grant.slots.gpu) env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
+            if (grant.slots.gpu) {
+              env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
+              // Vulkan ignores CUDA_VISIBLE_DEVICES: TF.js on WebGPU (one device) takes the first slot's adapter.
+              env.LAYERFUSE_WEBGPU_ADAPTER = grant.slots.gpu[0]!;
+            }
             record = await runInWorker(job, {
               cache: this.cache,
               signal: this.killRunning.signal,

@@ -1,21 +1,24 @@
 /**
  * Resource pools (e.g. `gpu`): named slots that nodes hold while they run. The `gpu` pool's
- * slots are device ids from CUDA_VISIBLE_DEVICES (a comma list; empty means none), else the
- * devices `nvidia-smi -L` lists, else none. A node is granted specific slots so that its worker
- * can be given its own CUDA_VISIBLE_DEVICES.
+ * slots are device ids from CUDA_VISIBLE_DEVICES (a comma list; empty means none), else WebGPU
+ * adapter indices from LAYERFUSE_WEBGPU_ADAPTERS (for GPUs without nvidia-smi: AMD, Intel), else
+ * the devices `nvidia-smi -L` lists, else none. A node is granted specific slots so that its
+ * worker can be given its own CUDA_VISIBLE_DEVICES and LAYERFUSE_WEBGPU_ADAPTER.
  */
 import { execFileSync } from 'node:child_process';
 
 export type PoolSlots = Record<string, readonly string[]>;
 
+function commaList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== '-1');
+}
+
 export function detectGpuSlots(env: NodeJS.ProcessEnv = process.env): string[] {
-  const visible = env.CUDA_VISIBLE_DEVICES;
-  if (visible !== undefined) {
-    return visible
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '' && s !== '-1');
-  }
+  if (env.CUDA_VISIBLE_DEVICES !== undefined) return commaList(env.CUDA_VISIBLE_DEVICES);
+  if (env.LAYERFUSE_WEBGPU_ADAPTERS !== undefined) return commaList(env.LAYERFUSE_WEBGPU_ADAPTERS);
   try {
     const out = execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
     return out
@@ -59,7 +62,7 @@ export class ResourcePools {
       if (n <= 0) continue;
       const size = this.size(pool);
       if (n > size) {
-        const found = pool === 'gpu' ? ' (from CUDA_VISIBLE_DEVICES, else nvidia-smi -L)' : '';
+        const found = pool === 'gpu' ? ' (from CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L)' : '';
         return `needs ${pool}: ${n} but the ${pool} pool has ${size} slot${size === 1 ? '' : 's'}${found}`;
       }
     }

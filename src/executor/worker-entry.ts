@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { getNodeType } from '../nodes/registry.js';
+import { getNodeType, releaseNodeResources } from '../nodes/registry.js';
 import { errorMessage } from './errors.js';
 import { FsCache } from './fs-cache.js';
 import { parseJob } from './job.js';
@@ -46,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
     await send({ kind: 'error', message: errorMessage(e), name: (e as Error).name });
     return controller.signal.aborted ? 130 : 1;
   } finally {
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    // A live GPU device (WebGPU) would keep this process alive too.
+    for (const problem of await releaseNodeResources()) process.stderr.write(`layerfuse worker: releasing the tensor backend: ${problem}\n`);
     // An open IPC channel would keep this process alive after main returns.
     if (process.connected) process.disconnect();
   }

@@ -66,6 +66,7 @@ export function family(decls: ReadonlyArray<NodeDecl<never>>, load: () => Promis
       },
     };
     if (typed.inputFiles) node.inputFiles = (p) => typed.inputFiles!(withDefaults(decl, p));
+    if (typed.keyFacts) node.keyFacts = (p) => typed.keyFacts!(withDefaults(decl, p));
     if (typed.restore) node.restore = (ctx, p, outputs) => typed.restore!(ctx, withDefaults(decl, p), outputs);
     return node as unknown as NodeType<never>;
   });

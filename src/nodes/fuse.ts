@@ -1,6 +1,6 @@
 /**
  * `fuse/linear-regression`, `fuse/random-forest`, `fuse/weighted-sum`, `fuse/rank-mean`:
- * strategic fusion of any set of score nodes (METHOD.md). Features are the inputs' `keep`
+ * strategic fusion of any set of score nodes (docs/method.md). Features are the inputs' `keep`
  * scores z-scored across layers; the output is a `scores` artifact (so a fusion orders pruning
  * wherever a single signal can) with the features used, signal importances in [0, 1], the
  * linear slopes, and `rows` (features and target) that other models' `fit: cross` fusions take.

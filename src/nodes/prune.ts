@@ -1,8 +1,8 @@
 /**
  * `prune/ablation`: the single-layer ablation drop acc(full) - acc(full without l) of every kept
- * layer on the validation split (METHOD.md: the fusion target; never the test split by default),
- * through the memoized evaluations of run/eval-memo.ts, so an ablated subset evaluated elsewhere
- * (a pruning curve reaching the same layers) is computed once.
+ * layer on the validation split (docs/method.md: the fusion target; never the test split by
+ * default), through the memoized evaluations of run/eval-memo.ts, so an ablated subset evaluated
+ * elsewhere (a pruning curve reaching the same layers) is computed once.
  */
 import type { NodeDecl } from '../artifacts/node-type.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';

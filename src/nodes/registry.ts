@@ -41,3 +41,14 @@ export const registry: ReadonlyMap<string, NodeType<never>> = build();
 export function getNodeType(type: string): NodeType<never> | undefined {
   return registry.get(type);
 }
+
+/**
+ * What a worker process calls when its node is done: frees what the node's tensor work left
+ * holding the process open (Dawn's GPU device on WebGPU, whose live handle can keep Node from
+ * exiting). Loads src/ml lazily, as run modules do. Returns the problems met (best effort: the
+ * node's result stands either way).
+ */
+export async function releaseNodeResources(): Promise<string[]> {
+  const { releaseAll } = await import('../ml/release-hooks.js');
+  return releaseAll().map((e) => e.message);
+}

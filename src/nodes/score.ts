@@ -1,7 +1,7 @@
 /**
- * `score/<strategy>`: per-layer scores from a signals capture (the twelve signals of METHOD.md)
- * or from the model's layer list (random, top-down, bottom-up) or an ablation result
- * (ablation). Every one outputs a `scores` artifact (src/ml/signals/scores-manifest.ts): raw
+ * `score/<strategy>`: per-layer scores from a signals capture (the twelve signals of
+ * docs/method.md) or from the model's layer list (random, top-down, bottom-up) or an ablation
+ * result (ablation). Every one outputs a `scores` artifact (src/ml/signals/scores-manifest.ts): raw
  * scores, direction, pruning order and the oriented `keep` score (lowest pruned first). Fusion
  * nodes output the same type, so any consumer of an order (pruning curves, reports) takes either.
  */

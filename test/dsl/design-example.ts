@@ -1,4 +1,7 @@
-/** The pipeline from DESIGN.md "The DSL", against the fake node types (test/util/dsl-fake-types.ts). */
+/**
+ * The pipeline of docs/design.md "The pipeline DSL", against the fake node types
+ * (test/util/dsl-fake-types.ts).
+ */
 export const designExample = `version: 1
 name: default
 params:

@@ -27,6 +27,13 @@ void test('gpu slots come from CUDA_VISIBLE_DEVICES (empty means none)', () => {
   assert.deepEqual(detectGpuSlots({ CUDA_VISIBLE_DEVICES: '-1' }), []);
 });
 
+void test('gpu slots come from LAYERFUSE_WEBGPU_ADAPTERS when CUDA_VISIBLE_DEVICES is unset (GPUs without nvidia-smi)', () => {
+  assert.deepEqual(detectGpuSlots({ LAYERFUSE_WEBGPU_ADAPTERS: '0,1, 3' }), ['0', '1', '3']);
+  assert.deepEqual(detectGpuSlots({ LAYERFUSE_WEBGPU_ADAPTERS: '' }), []);
+  // CUDA's list wins where both are set: the pool's slots are CUDA device ids there.
+  assert.deepEqual(detectGpuSlots({ CUDA_VISIBLE_DEVICES: '2', LAYERFUSE_WEBGPU_ADAPTERS: '0,1' }), ['2']);
+});
+
 void test('pools grant distinct slots, queue first-come first-served, and refuse the impossible', async () => {
   const pools = new ResourcePools({ gpu: ['0', '1'] });
   const a = await pools.acquire({ gpu: 1 });
@@ -40,7 +47,7 @@ void test('pools grant distinct slots, queue first-come first-served, and refuse
   b.release();
   await c;
   assert.deepEqual(got, ['0', '1']);
-  assert.equal(pools.impossible({ gpu: 3 }), 'needs gpu: 3 but the gpu pool has 2 slots (from CUDA_VISIBLE_DEVICES, else nvidia-smi -L)');
+  assert.equal(pools.impossible({ gpu: 3 }), 'needs gpu: 3 but the gpu pool has 2 slots (from CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L)');
   assert.equal(new ResourcePools({}).impossible({ gpu: 0 }), undefined);
 });
 

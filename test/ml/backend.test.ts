@@ -33,7 +33,7 @@ async function oneStep(backend: 'wasm' | 'cpu'): Promise<StepResult> {
     labels: Int32Array.from([0, 1]),
   };
   const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: () => true });
-  const r = lossAndGrads(model, batch, { training: true, seed: 4, dropout: 0.2 });
+  const r = await lossAndGrads(model, batch, { training: true, seed: 4, dropout: 0.2 });
   const grads = new Map([...r.grads].map(([n, g]) => [n, g.dataSync() as Float32Array]));
   opt.step(r.grads, 0.01);
   const params = new Map(model.paramNames().map((n) => [n, model.param(n).dataSync() as Float32Array]));

@@ -13,7 +13,7 @@ const threads = Number(process.argv[2] ?? '1');
 await initBackend('wasm', { wasmThreads: threads });
 const model = smallModel(4, { hiddenSize: 64, intermediateSize: 256, numHeads: 4 });
 const batch = handBatch();
-const r = lossAndGrads(model, batch, { training: true, seed: 3 });
+const r = await lossAndGrads(model, batch, { training: true, seed: 3 });
 const norm = tf.tidy(() => Math.sqrt([...r.grads.values()].reduce((a, g) => a + (tf.sum(tf.square(g)).dataSync()[0] as number), 0)));
 r.forward.logits.dispose();
 for (const g of r.grads.values()) g.dispose();

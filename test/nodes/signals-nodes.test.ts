@@ -56,7 +56,7 @@ void test('capture once, then every score node reads it (weights from the model 
     assert.equal(s.strategy, name);
     assert.ok(s.scores.every((v) => Number.isFinite(v) && v >= 0), `${name}: ${s.scores}`);
     if (name === 'weight-norm') {
-      const hf = w.classifier.toHF();
+      const hf = await w.classifier.toHF();
       const want = [0, 1, 2].map((l) => weightNorm(WEIGHT_MATRIX_SUFFIXES.map((x) => hf.get(`bert.encoder.layer.${l}.${x}`)!.data as Float32Array)));
       s.scores.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-9));
     }

@@ -21,13 +21,13 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --force ID          rerun this node (or group) even when cached (repeatable)
   --keep-going        after a failure, run everything not downstream of it
   --cache-dir DIR     the cache (default: cache/ in the current directory)
-  --backend B         auto | tensorflow-gpu | tensorflow | wasm | cpu (default: auto)
+  --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
 ${INFERENCE_USAGE}
 
 Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
 `;
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 function rel(path: string): string {
   const r = relative(process.cwd(), path);

@@ -9,7 +9,7 @@ import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
 import { checkBatch, forwardRaw, type ForwardOptions, type ForwardResult } from './forward.js';
 import { crossEntropyOf } from './loss.js';
-import { segmentLossAndGrads } from './segment-grads.js';
+import { readScalar, segmentLossAndGrads } from './segment-grads.js';
 
 export { crossEntropyOf as crossEntropy } from './loss.js';
 
@@ -33,10 +33,16 @@ export function backwardBytes(model: BertClassifier, batch: Batch, layers: numbe
 
 /**
  * Above this estimate the segment-wise backward is used: WASM's heap stops at 4 GiB; native
- * backends (tfjs-node, tfjs-node-gpu) have the machine's or the GPU's memory.
+ * backends (tfjs-node, tfjs-node-gpu) have the machine's or the GPU's memory. WebGPU: the
+ * device's memory is not exposed, and TF.js's WebGPU backend keeps freed buffers pooled for
+ * reuse (its footprint is the high-water mark, plus the model, moments and gradients), so the
+ * tape gets 3 GiB: an 8 GiB card (most consumer GPUs) fits a step, and bert-base at batch 8,
+ * sequence 128 (1.4 GB by backwardBytes) stays on the whole-model tape.
  */
 export function segmentThresholdBytes(backend: string = tf.getBackend()): number {
-  return backend === 'wasm' || backend === 'cpu' ? 1.5 * 2 ** 30 : 12 * 2 ** 30;
+  if (backend === 'wasm' || backend === 'cpu') return 1.5 * 2 ** 30;
+  if (backend === 'webgpu') return 3 * 2 ** 30;
+  return 12 * 2 ** 30;
 }
 
 export interface LossAndGrads {
@@ -68,9 +74,10 @@ export interface GradOptions extends ForwardOptions {
 
 /**
  * One forward (with opts.capture) and one backward. The batch must carry labels. Eval mode
- * unless opts.training (then dropout seeded by opts.seed).
+ * unless opts.training (then dropout seeded by opts.seed). Async because the loss is read back
+ * with `data()`: WebGPU in Node has no synchronous read.
  */
-export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOptions = {}): LossAndGrads {
+export async function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOptions = {}): Promise<LossAndGrads> {
   if (!batch.labels) throw new Error('lossAndGrads: the batch has no labels');
   checkBatch(batch, model, true);
   const layers = model.resolveLayers(opts.layers);
@@ -84,7 +91,7 @@ export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOpti
     const taped = opts.tapedLayers ?? Math.max(0, Math.min(fitting, layers.length - 1));
     const labels = tf.tensor1d(batch.labels, 'int32');
     try {
-      return segmentLossAndGrads(model, batch, labels, { ...opts, layers }, taped);
+      return await segmentLossAndGrads(model, batch, labels, { ...opts, layers }, taped);
     } finally {
       labels.dispose();
     }
@@ -102,11 +109,16 @@ export function lossAndGrads(model: BertClassifier, batch: Batch, opts: GradOpti
       for (const t of [r.logits, ...(r.hidden ?? []), ...(r.attention ?? []), ...(r.ffnPre ?? [])]) tf.keep(t);
       return crossEntropyOf(r.logits, labels);
     }, [...params.values()]);
-    const loss = value.dataSync()[0]!;
-    value.dispose();
     const out = new Map<string, tf.Tensor>();
     for (const [varName, g] of Object.entries(grads)) out.set(byVarName.get(varName) ?? varName, g);
-    return { loss, grads: out, forward: fwd! };
+    const result = { loss: 0, grads: out, forward: fwd! };
+    try {
+      result.loss = await readScalar(value);
+    } catch (e) {
+      disposeLossAndGrads(result);
+      throw e;
+    }
+    return result;
   } finally {
     labels.dispose();
   }

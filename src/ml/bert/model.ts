@@ -13,6 +13,7 @@ import type { BertConfig } from '../types.js';
 import type { TensorData } from '../../artifacts/types.js';
 import { checkConfigSize, validateConfig } from './config.js';
 import { countParameters, isDenseKernel, layerOfName, paramShapes, layerPrefix } from './names.js';
+import { readBack } from '../read-back.js';
 
 export class ModelError extends InputError {
   constructor(message: string) {
@@ -208,13 +209,14 @@ export class BertClassifier {
 
   /**
    * HF tensors (F32, [out, in] kernels) for the kept layers. With `renumber`, kept layers become
-   * 0..k-1 (an export); otherwise names keep original indices (a manifest).
+   * 0..k-1 (an export); otherwise names keep original indices (a manifest). Async: read with
+   * data() (WebGPU in Node has no synchronous read).
    */
-  toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Map<string, TensorData> {
+  async toHF(opts: { layers?: readonly number[]; renumber?: boolean } = {}): Promise<Map<string, TensorData>> {
     const layers = this.resolveLayers(opts.layers);
     const out = new Map<string, TensorData>();
     for (const [name, v] of this.paramsFor(layers)) {
-      const data = v.dataSync() as Float32Array;
+      const data = (await readBack(v)) as Float32Array;
       let outName = name;
       const l = layerOfName(name);
       if (opts.renumber && l !== undefined) outName = layerPrefix(layers.indexOf(l)) + name.slice(layerPrefix(l).length);

@@ -101,7 +101,7 @@ export function paramShapes(config: BertConfig, layers: readonly number[]): Map<
   return shapes;
 }
 
-/** Exact parameter count of the model with the given kept layers (METHOD.md: Size). */
+/** Exact parameter count of the model with the given kept layers (docs/method.md: size). */
 export function countParameters(config: BertConfig, layers: readonly number[]): number {
   let n = 0;
   for (const shape of paramShapes(config, layers).values()) n += shape.reduce((a, b) => a * b, 1);

@@ -12,6 +12,7 @@ import type { BertClassifier } from './model.js';
 import { embeddingStage, headStage, layerStage, layersStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
 import { EMBEDDING_NAMES, HEAD_NAMES, LAYER_SUFFIXES, layerParamName } from './names.js';
 import { crossEntropyOf } from './loss.js';
+import { readBack } from '../read-back.js';
 
 export interface SegmentGrads {
   loss: number;
@@ -19,12 +20,21 @@ export interface SegmentGrads {
   forward: ForwardResult;
 }
 
+/** A scalar tensor's value (then disposed), see read-back.ts. */
+export async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await readBack(t))[0]!;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** d(sum(f(args) * dy))/d(args), computed and freed in one scope. */
 function vjp(f: (...args: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
   return tf.grads(f)(args, dy);
 }
 
-export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0): SegmentGrads {
+export async function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0): Promise<SegmentGrads> {
   const layers = model.resolveLayers(opts.layers);
   const top = Math.max(0, Math.min(Math.floor(taped), layers.length));
   const bottom = layers.slice(0, layers.length - top);
@@ -39,6 +49,7 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
   const attention: tf.Tensor4D[] = [];
   const ffnPre: tf.Tensor3D[] = [];
   const grads = new Map<string, tf.Tensor>();
+  let lossT: tf.Tensor | undefined;
   try {
     // Forward without a tape through the bottom layers: keep each layer's input (and the captures).
     let x = tf.tidy(() => embeddingStage(ctx, batch));
@@ -51,7 +62,6 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
     const topNames = topLayers.flatMap((l) => LAYER_SUFFIXES.map((sfx) => layerParamName(l, sfx)));
     const tapedNames = [...topNames, ...HEAD_NAMES];
     const tapedParams = tapedNames.map((n) => model.param(n));
-    let loss = 0;
     let dy = tf.tidy(() => {
       const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) => {
         let h = args[0] as tf.Tensor2D;
@@ -69,7 +79,8 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
         fwd.logits = tf.keep(logits);
         return crossEntropyOf(logits, labels);
       })([last, ...tapedParams]);
-      loss = value.dataSync()[0]!;
+      // Read after the backward: a read here would stall the GPU's queue mid-pass.
+      lossT = tf.keep(value);
       tapedNames.forEach((n, i) => grads.set(n, tf.keep(g[i + 1]!)));
       return g[0]!;
     });
@@ -101,10 +112,12 @@ export function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels:
     if (capture.hidden) fwd.hidden = hidden;
     if (capture.attention) fwd.attention = attention;
     if (capture.ffnPre) fwd.ffnPre = ffnPre;
+    const loss = await readScalar(lossT!);
     return { loss, grads, forward: fwd };
   } catch (e) {
     for (const t of [...inputs, ...hidden, ...attention, ...ffnPre, ...grads.values()]) if (!t.isDisposed) t.dispose();
     fwd.logits?.dispose();
+    if (lossT && !lossT.isDisposed) lossT.dispose();
     throw e;
   } finally {
     ctx.mask.dispose();

@@ -21,7 +21,7 @@ export async function storeModel(ctx: Pick<NodeContext, 'putTensor'>, model: Ber
   const layers = model.resolveLayers(opts.layers);
   const tensors: Record<string, TensorRef> = {};
   // Sequential: bounded memory, and blobs land in a deterministic order.
-  for (const [name, t] of model.toHF({ layers })) tensors[name] = await ctx.putTensor(t);
+  for (const [name, t] of await model.toHF({ layers })) tensors[name] = await ctx.putTensor(t);
   return { format: MODEL_FORMAT, config: model.config, layers, tensors, tokenizer: opts.tokenizer, labels: [...model.config.labels] };
 }
 

@@ -29,7 +29,7 @@ export interface ExportOptions {
 /** Returns the written file names (relative to dir). */
 export async function exportCheckpoint(model: BertClassifier, dir: string, opts: ExportOptions = {}): Promise<string[]> {
   const layers = model.resolveLayers(opts.layers);
-  return writeHfDirectory(dir, model.config, layers, model.toHF({ layers, renumber: true }), opts.tokenizer);
+  return writeHfDirectory(dir, model.config, layers, await model.toHF({ layers, renumber: true }), opts.tokenizer);
 }
 
 /** The same directory from a model manifest (its kept layers); tensors read through `store`. */

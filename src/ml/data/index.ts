@@ -10,6 +10,7 @@ export {
   DATASET_FORMAT,
   asDatasetManifest,
   decodeSplitJsonl,
+  defaultDatasetName,
   encodeSplitJsonl,
   isSplitName,
   readSplit,
@@ -18,3 +19,18 @@ export {
 } from './manifest.js';
 export { encodeExamples, makeBatches, padBatch, type BatchOptions, type IndexedBatch, type TokenEncoder } from './batches.js';
 export { hashString, mulberry32, permutation, rngFor, shuffleInPlace } from './rng.js';
+export { readCorpus, corpusVersion, SPAM_ASSASSIN_PACKAGE, type Corpus, type RawMessage } from './spam-assassin-corpus.js';
+export {
+  DEFAULT_MIN_PER_CLASS,
+  SPAM_ASSASSIN_TASKS,
+  labelMessages,
+  loadSpamAssassin,
+  scrubMessages,
+  type LoadedSpamAssassin,
+  type ScrubbedMessage,
+  type SpamAssassinData,
+  type SpamAssassinOptions,
+  type SpamAssassinStats,
+  type SpamAssassinTask,
+} from './spam-assassin.js';
+export { DEFAULT_MAX_CHARS, scrubBody } from './spam-assassin-scrub.js';

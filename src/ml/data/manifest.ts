@@ -12,13 +12,18 @@ export const DATASET_FORMAT = 'layerfuse/dataset@1';
 
 export interface DatasetManifest {
   format: typeof DATASET_FORMAT;
+  /** Display name for tables, figures and pruning curves (`agnews`, `spam-assassin-lists`). */
+  name: string;
   /** Class names, index = class id. */
   labels: string[];
   /** Each split as JSONL, one `{"text","label"}` object a line, in source file order. */
   splits: Record<SplitName, BlobRef>;
   /** Examples per class per split. */
   counts: Record<SplitName, number[]>;
-  /** The file as the pipeline named it (relative to the pipeline) and its sha256. */
+  /**
+   * Where the examples came from and its sha256: the file as the pipeline named it (relative to
+   * the pipeline), or for data shipped in an npm package `npm:<package>@<version>`.
+   */
   source: { path: string; digest: string };
   seed: number;
 }
@@ -40,6 +45,19 @@ export function decodeSplitJsonl(bytes: Uint8Array, what: string): Example[] {
   return out;
 }
 
+/**
+ * The display name of a data file when the pipeline gives none: its base name without the
+ * extension (`reviews.csv` -> `reviews`), or its folder's name when the file is called `data`
+ * (`../data/agnews/data.jsonl` -> `agnews`, the layout of one folder per dataset).
+ */
+export function defaultDatasetName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((x) => x !== '' && x !== '.');
+  const base = (parts.pop() ?? path).replace(/\.[^.]*$/, '');
+  const folder = parts.filter((x) => x !== '..').pop();
+  return base.toLowerCase() === 'data' && folder ? folder : base || path;
+}
+
+/** Store the splits as blobs; `name` defaults to `defaultDatasetName(source.path)`. */
 export async function storeDataset(
   store: Pick<NodeContext, 'putBytes'>,
   labels: string[],
@@ -47,10 +65,11 @@ export async function storeDataset(
   counts: Record<SplitName, number[]>,
   source: { path: string; digest: string },
   seed: number,
+  name: string = defaultDatasetName(source.path),
 ): Promise<DatasetManifest> {
   const refs = {} as Record<SplitName, BlobRef>;
   for (const s of SPLITS) refs[s] = await store.putBytes(encodeSplitJsonl(splits[s]));
-  return { format: DATASET_FORMAT, labels, splits: refs, counts, source, seed };
+  return { format: DATASET_FORMAT, name, labels, splits: refs, counts, source, seed };
 }
 
 export function asDatasetManifest(value: unknown, what = 'dataset'): DatasetManifest {

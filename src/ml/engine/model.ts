@@ -18,8 +18,8 @@ export interface EngineModel {
 }
 
 /** The engine input of a TF.js model (its kept layers, HF layout, original indices). */
-export function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Map<string, TensorData> }): EngineModel {
-  return { config: model.config, layers: [...model.layers], tensors: model.toHF() };
+export async function engineModelOf(model: { config: BertConfig; layers: readonly number[]; toHF(): Promise<Map<string, TensorData>> }): Promise<EngineModel> {
+  return { config: model.config, layers: [...model.layers], tensors: await model.toHF() };
 }
 
 /** The engine input of a model manifest (its kept layers' tensors read through `getTensor`). */

@@ -1,6 +1,6 @@
 /**
- * The two fixed (not learned) fusions of METHOD.md "Composition": a weighted sum of z-scored
- * `keep` columns, and the mean rank of each layer across the signals' `keep` scores.
+ * The two fixed (not learned) fusions of docs/method.md "Strategic fusion": a weighted sum of
+ * z-scored `keep` columns, and the mean rank of each layer across the signals' `keep` scores.
  */
 import { FusionInputError } from './errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Strategic fusion (METHOD.md): features are the signals' `keep` scores, z-scored per column
+ * Strategic fusion (docs/method.md): features are the signals' `keep` scores, z-scored per column
  * within each model; the learned fusions regress the single-layer ablation drop on them and the
  * fused score is the predicted drop (smallest pruned first).
  *

@@ -1,8 +1,8 @@
 /**
- * Least squares with an intercept (METHOD.md): the intercept is not penalised; the slope is the
- * minimum-norm solution through the pseudo-inverse of the centred features (so with as many
- * features as layers, where the system is under-determined, it interpolates), or the ridge
- * solution (X'X + lambda I)^-1 X'y on centred data when `ridge` > 0 (scikit-learn's convention).
+ * Least squares with an intercept (docs/method.md): the intercept is not penalised; the slope is
+ * the minimum-norm solution through the pseudo-inverse of the centred features (so with as many
+ * features as layers, where the system is under-determined, it interpolates), or the ridge solution
+ * (X'X + lambda I)^-1 X'y on centred data when `ridge` > 0 (scikit-learn's convention).
  */
 import { Matrix, pseudoInverse, solve } from 'ml-matrix';
 import { FusionInputError } from './errors.js';

@@ -1,6 +1,7 @@
 /**
- * Regression forest for fusion (METHOD.md): `ml-random-forest`, bootstrap samples, all features
- * at every split, unlimited depth, seeded. Two settings of the library are chosen on purpose:
+ * Regression forest for fusion (docs/method.md): `ml-random-forest`, bootstrap samples, all
+ * features at every split, unlimited depth, seeded. Two settings of the library are chosen on
+ * purpose:
  * - `replacement: false` with `maxFeatures: 1.0`: every tree sees every feature once (with
  *   replacement the library would draw features with repeats and drop others);
  * - tree `minNumSamples: 1` and `gainThreshold: -1`: ml-cart's regression "gain" is the

@@ -1,6 +1,6 @@
 /**
- * Feature preparation for fusion (METHOD.md "Strategic fusion"): each signal's `keep` column is
- * z-scored across layers with the population standard deviation (ddof 0, as scikit-learn's
+ * Feature preparation for fusion (docs/method.md "Strategic fusion"): each signal's `keep` column
+ * is z-scored across layers with the population standard deviation (ddof 0, as scikit-learn's
  * StandardScaler); a constant column becomes all zeros rather than NaN.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Single-layer ablation (METHOD.md "Strategic fusion", target): drop(l) = acc(full) -
+ * Single-layer ablation (docs/method.md "Strategic fusion", target): drop(l) = acc(full) -
  * acc(full without l) for every kept layer, L + 1 evaluations through the caller's (memoized)
  * accuracy function.
  */

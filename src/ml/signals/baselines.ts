@@ -1,5 +1,5 @@
 /**
- * Baseline strategies (METHOD.md "Extra strategies"): a seeded random order, top-down (last
+ * Baseline strategies (docs/method.md "Baselines"): a seeded random order, top-down (last
  * layer first: Sajjad et al.'s "Poor Man's BERT"), bottom-up, and the single-layer ablation drop
  * itself. Each returns raw scores and the direction that produces its order through `orient`.
  */

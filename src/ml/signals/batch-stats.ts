@@ -5,6 +5,8 @@
  * largest probability and entropy, and per-example mean-pooled and [CLS] vectors at each depth.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readBack } from '../read-back.js';
+import { sumTensors } from '../sum-tensors.js';
 
 export interface BatchCaptures {
   /** [B, S] attention mask (1 = valid token). */
@@ -37,13 +39,13 @@ function maskedSum(x: tf.Tensor, m3: tf.Tensor): tf.Scalar {
   return tf.sum(tf.mul(tf.sum(x, 2, true), m3));
 }
 
-export function batchStats(c: BatchCaptures, eps: number, layers: number): BatchStats {
+export async function batchStats(c: BatchCaptures, eps: number, layers: number): Promise<BatchStats> {
   const { batchSize: B, seqLen: S } = c;
   let tokens = 0;
   for (const v of c.mask) tokens += v;
-  const out: BatchStats = { tokens, sums: new Float32Array(0) };
-  // Reads happen inside the tidy; only plain arrays leave it.
-  tf.tidy(() => {
+  // The reductions run in one tidy; its few small results are read back after it with data()
+  // (WebGPU in Node has no synchronous read).
+  const results = tf.tidy(() => {
     const m2 = tf.tensor2d(c.mask, [B, S], 'float32');
     const m3 = tf.reshape(m2, [B, S, 1]);
     const zero = tf.scalar(0);
@@ -69,36 +71,50 @@ export function batchStats(c: BatchCaptures, eps: number, layers: number): Batch
       }
       rows.push(tf.stack(cols));
     }
-    const sums = (rows.length ? tf.stack(rows) : tf.zeros([0, 6])).dataSync() as Float32Array;
-    out.sums = Float32Array.from(sums);
+    const out: tf.Tensor[] = [rows.length ? tf.stack(rows) : tf.zeros([0, 6])];
     if (c.hidden && c.hidden.length > 0) {
       const counts = tf.maximum(tf.sum(m2, 1, true), 1);
       const H = c.hidden[0]!.shape[2];
-      const pooled = c.hidden.map((h) => tf.div(tf.sum(tf.mul(h, m3), 1), counts));
-      const cls = c.hidden.map((h) => tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, H]), [B, H]));
-      out.pooled = Float32Array.from(tf.stack(pooled).dataSync() as Float32Array);
-      out.cls = Float32Array.from(tf.stack(cls).dataSync() as Float32Array);
+      out.push(tf.stack(c.hidden.map((h) => tf.div(tf.sum(tf.mul(h, m3), 1), counts))));
+      out.push(tf.stack(c.hidden.map((h) => tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, H]), [B, H]))));
     }
+    return out;
   });
-  return out;
+  try {
+    const [sums, pooled, cls] = (await Promise.all(results.map((t) => readBack(t)))) as Float32Array[];
+    const out: BatchStats = { tokens, sums: Float32Array.from(sums!) };
+    if (pooled && cls) {
+      out.pooled = Float32Array.from(pooled);
+      out.cls = Float32Array.from(cls);
+    }
+    return out;
+  } finally {
+    for (const t of results) t.dispose();
+  }
 }
 
 /**
  * Mean |g| and mean g^2 over each kept layer's parameter gradients (all of them: weights,
  * biases, LayerNorm), from a map HF name -> gradient. One read-back for all layers.
  */
-export function layerGradientMoments(grads: ReadonlyMap<string, tf.Tensor>, layers: readonly number[]): { absMean: Float64Array; sqMean: Float64Array } {
+export async function layerGradientMoments(grads: ReadonlyMap<string, tf.Tensor>, layers: readonly number[]): Promise<{ absMean: Float64Array; sqMean: Float64Array }> {
   const counts = new Float64Array(layers.length);
-  const sums = tf.tidy(() => {
+  const sumsT = tf.tidy(() => {
     const rows = layers.map((l, k) => {
       const prefix = `bert.encoder.layer.${l}.`;
       const mine = [...grads].filter(([name]) => name.startsWith(prefix)).map(([, g]) => g);
       if (mine.length === 0) throw new Error(`no gradients for encoder layer ${l}`);
       counts[k] = mine.reduce((s, g) => s + g.size, 0);
-      return tf.stack([tf.addN(mine.map((g) => tf.sum(tf.abs(g)))), tf.addN(mine.map((g) => tf.sum(tf.square(g))))]);
+      return tf.stack([sumTensors(mine.map((g) => tf.sum(tf.abs(g)))), sumTensors(mine.map((g) => tf.sum(tf.square(g))))]);
     });
-    return tf.stack(rows).dataSync() as Float32Array;
+    return tf.stack(rows);
   });
+  let sums: Float32Array;
+  try {
+    sums = (await readBack(sumsT)) as Float32Array;
+  } finally {
+    sumsT.dispose();
+  }
   const absMean = new Float64Array(layers.length);
   const sqMean = new Float64Array(layers.length);
   for (let k = 0; k < layers.length; k++) {

@@ -1,8 +1,8 @@
 /**
- * Equal-width binning, histogram entropy and mutual information (METHOD.md "Binning"). Written
- * here rather than taken from a library because the exact edge rule is part of the method:
- * bin = floor((x - min) / (max - min) * B), clipped to B - 1 (so the maximum falls in the last
- * bin); a constant column is a single bin. Natural logarithms throughout.
+ * Equal-width binning, histogram entropy and mutual information (docs/method.md "The twelve
+ * signals"). Written here rather than taken from a library because the exact edge rule is part of
+ * the method: bin = floor((x - min) / (max - min) * B), clipped to B - 1 (so the maximum falls in
+ * the last bin); a constant column is a single bin. Natural logarithms throughout.
  */
 import { SignalInputError } from './types.js';
 
@@ -22,7 +22,7 @@ function range(x: Numbers, n: number, offset: number, stride: number): [number, 
 }
 
 /**
- * Bin ids (0..bins-1) of a strided column (`x[offset + k*stride]`, k < n) with the METHOD.md
+ * Bin ids (0..bins-1) of a strided column (`x[offset + k*stride]`, k < n) with the docs/method.md
  * rule; `out` is reused when given.
  */
 export function binColumn(x: Numbers, bins: number, n = x.length, offset = 0, stride = 1, out?: Int32Array): Int32Array {

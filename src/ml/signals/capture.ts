@@ -1,9 +1,9 @@
 /**
- * The capture pass (METHOD.md, DESIGN.md "Performance design"): one forward and, when gradient
- * signals are wanted, one backward per calibration batch, through the model's own
- * `lossAndGrads` (forward captures and gradients come from the same pass), reduced batch by
- * batch into `CapturedStats`. Batches are taken in the order given (the calibration sample's
- * order), because the gradient signals average per-batch gradients and so depend on grouping.
+ * The capture pass (docs/method.md, docs/design.md "Performance design"): one forward and, when
+ * gradient signals are wanted, one backward per calibration batch, through the model's own
+ * `lossAndGrads` (forward captures and gradients come from the same pass), reduced batch by batch
+ * into `CapturedStats`. Batches are taken in the order given (the calibration sample's order),
+ * because the gradient signals average per-batch gradients and so depend on grouping.
  */
 import type { BertClassifier } from '../bert/model.js';
 import { forward, disposeResult, type ForwardResult } from '../bert/forward.js';
@@ -24,7 +24,7 @@ export interface CaptureOptions {
   onBatch?: (done: number, total: number) => void;
 }
 
-export function captureStats(model: BertClassifier, batches: readonly Batch[], opts: CaptureOptions): CapturedStats {
+export async function captureStats(model: BertClassifier, batches: readonly Batch[], opts: CaptureOptions): Promise<CapturedStats> {
   const groups = new Set(opts.groups ?? CAPTURE_GROUPS);
   const layers = model.resolveLayers(opts.layers);
   const K = layers.length;
@@ -41,13 +41,16 @@ export function captureStats(model: BertClassifier, batches: readonly Batch[], o
   let tokens = 0;
   let row = 0;
   const capture = { hidden: groups.has('hidden'), attention: groups.has('attention'), ffnPre: groups.has('ffn') };
-  batches.forEach((batch, bi) => {
+  for (const [bi, batch] of batches.entries()) {
     if (!batch.labels) throw new SignalInputError(`calibration batch ${bi} has no labels`);
     let fwd: ForwardResult;
     let release: () => void;
     if (groups.has('gradients')) {
-      const r = lossAndGrads(model, batch, { layers, capture });
-      const m = layerGradientMoments(r.grads, layers);
+      const r = await lossAndGrads(model, batch, { layers, capture });
+      const m = await layerGradientMoments(r.grads, layers).catch((e: unknown) => {
+        disposeLossAndGrads(r);
+        throw e;
+      });
       gradAbs.push(...m.absMean);
       gradSq.push(...m.sqMean);
       fwd = r.forward;
@@ -57,7 +60,7 @@ export function captureStats(model: BertClassifier, batches: readonly Batch[], o
       release = () => disposeResult(fwd);
     }
     try {
-      const s = batchStats(
+      const s = await batchStats(
         { mask: batch.attentionMask, batchSize: batch.batchSize, seqLen: batch.seqLen, hidden: fwd.hidden, ffnPre: fwd.ffnPre, attention: fwd.attention },
         opts.eps,
         K,
@@ -76,7 +79,7 @@ export function captureStats(model: BertClassifier, batches: readonly Batch[], o
     labels.set(batch.labels, row);
     row += batch.batchSize;
     opts.onBatch?.(bi + 1, batches.length);
-  });
+  }
   const stats: CapturedStats = {
     layers: [...layers],
     n,

@@ -1,5 +1,5 @@
 /**
- * What one capture pass over the calibration sample keeps (METHOD.md): enough for all twelve
+ * What one capture pass over the calibration sample keeps (docs/method.md): enough for all twelve
  * signals, reduced as far as the score parameters allow. Sums are over valid tokens
  * (attention_mask 1) of every example, so each signal is a flat mean over the sample, which is
  * what the reference fixture uses (a mean of per-example means differs when lengths differ).

@@ -17,7 +17,7 @@ import { SignalInputError, type SignalName } from './types.js';
 import { weightEntropy, weightNorm, weightSparsity } from './weight-signals.js';
 
 /**
- * A signal's parameters. No defaults here: the score node's schema holds each one (METHOD.md's
+ * A signal's parameters. No defaults here: the score node's schema holds each one (docs/method.md's
  * values), and a signal that needs a parameter it was not given says so.
  */
 export interface SignalParams {

@@ -1,5 +1,5 @@
 /**
- * The two information-theoretic signals (METHOD.md): task-relevance-mi (pooled layer output vs
+ * The two information-theoretic signals (docs/method.md): task-relevance-mi (pooled layer output vs
  * label) and flow-relevance-mi (pooled layer input vs pooled layer output), each the mean over
  * hidden units of the MI of equal-width-binned columns.
  */

@@ -5,7 +5,7 @@
 import { SignalInputError, type Direction, type Oriented } from './types.js';
 
 /**
- * Order layers by ascending `keep`; ties go to the lower layer id first (METHOD.md). `layers`
+ * Order layers by ascending `keep`; ties go to the lower layer id first (docs/method.md). `layers`
  * defaults to 0..n-1 and names the layer each score belongs to (a pruned model scores only the
  * layers it kept, under their original ids).
  */

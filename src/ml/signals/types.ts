@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the signal functions: which end of a score is pruned first, and the oriented
- * result every strategy produces (METHOD.md: raw scores, direction, pruning order, `keep`).
+ * result every strategy produces (docs/method.md: raw scores, direction, pruning order, `keep`).
  */
 import { InputError } from '../../artifacts/errors.js';
 
@@ -17,7 +17,7 @@ export interface Oriented {
   keep: number[];
 }
 
-/** The twelve signals of METHOD.md with the end each prunes first by default. */
+/** The twelve signals of docs/method.md with the end each prunes first by default. */
 export const SIGNAL_DIRECTIONS = {
   'activation-intensity': 'low',
   'activation-energy': 'low',

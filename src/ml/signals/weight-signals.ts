@@ -1,5 +1,5 @@
 /**
- * Weight-based signals (METHOD.md): computed over one layer's six weight matrices together
+ * Weight-based signals (docs/method.md): computed over one layer's six weight matrices together
  * (Q, K, V, attention output, FFN in, FFN out; no biases, no LayerNorm).
  */
 import { entropyOfCounts } from './binning.js';

@@ -85,7 +85,7 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
       for (const batch of epochBatches) {
         if (opts.signal?.aborted) throw new Error('training aborted');
         const lr = opts.lr * linearWarmupDecay(step, total, warmupSteps);
-        const r = lossAndGrads(model, batch, {
+        const r = await lossAndGrads(model, batch, {
           layers,
           training: true,
           seed: opts.seed * 1_000_003 + step,
@@ -96,7 +96,7 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
           for (const g of r.grads.values()) g.dispose();
           throw new DivergedError(`training diverged: loss ${r.loss} at step ${step + 1} (lower lr or enable clipping)`);
         }
-        if (opts.clip > 0) clipByGlobalNorm(r.grads, opts.clip);
+        if (opts.clip > 0) await clipByGlobalNorm(r.grads, opts.clip);
         optimizer.step(r.grads, lr);
         for (const g of r.grads.values()) g.dispose();
         losses.push(r.loss);

@@ -6,6 +6,7 @@
  */
 import { digestOf } from '../../artifacts/canonical-json.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
+import { backendFacts } from '../../ml/backend.js';
 import type { ModelManifest } from '../../ml/bert/manifest.js';
 import { engineModelFromManifest } from '../../ml/engine/model.js';
 import { createEngine, resolveEngine, type ResolvedEngine } from '../../ml/engine/select.js';
@@ -16,7 +17,8 @@ export async function resolveEngineFor(ctx: NodeContext, param?: string): Promis
   const c = ctx.compute;
   const engine = await resolveEngine({ engine: param ?? c.engine, backend: ctx.backend, provider: c.provider, wasmThreads: c.wasmThreads });
   if (engine.fallback) ctx.log(engine.fallback);
-  ctx.record({ engine: engine.name, ...(engine.kind === 'tfjs' ? { backend: engine.name.slice('tfjs-'.length) } : {}) });
+  // On TF.js, where it ran too (the backend, its WebGPU adapter or WASM threads).
+  ctx.record({ engine: engine.name, ...(engine.kind === 'tfjs' ? backendFacts() : {}) });
   return engine;
 }
 

@@ -11,6 +11,7 @@ import { exportManifest, loadCheckpoint } from '../../ml/checkpoint/index.js';
 import { asDatasetManifest, encodeExamples, makeBatches, readSplit, type DatasetManifest } from '../../ml/data/index.js';
 import { asTokenizerManifest, loadTokenizer, storeTokenizer, tokenizerFiles, tokenizerFromFiles, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import { train } from '../../ml/train/index.js';
+import { readBack } from '../../ml/read-back.js';
 import { implement } from '../family.js';
 import { exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
 import { pipelinePath, useBackend } from './common.js';
@@ -52,9 +53,10 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
 }
 
 /** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
-function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): void {
+async function assertFiniteWeights(nodeId: string, model: BertClassifier, what: string): Promise<void> {
   for (const name of model.paramNames()) {
-    const data = model.param(name).dataSync();
+    // Read asynchronously: WebGPU in Node has no synchronous read.
+    const data = await readBack(model.param(name));
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) throw new NodeError(`${nodeId}: ${what}: tensor ${name} holds ${v} (at flat index ${i})`);
@@ -79,7 +81,7 @@ export default [
         ctx.log(`warning: ${warning}`);
         ctx.record({ warnings: [warning] });
       }
-      assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
+      await assertFiniteWeights(ctx.nodeId, loaded.model, `checkpoint ${p.path}`);
       const tokenizer = await storeTokenizer(ctx, tok, { kind: 'checkpoint', path: p.path });
       const model = await storeModel(ctx, loaded.model, { tokenizer });
       ctx.log(`loaded ${loaded.config.numLayers} layers, ${loaded.model.parameterCount()} parameters`);

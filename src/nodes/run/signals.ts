@@ -45,7 +45,7 @@ export default [
     const loaded = await loadModel(ctx, modelM);
     let stats;
     try {
-      stats = captureStats(loaded.model, batches, {
+      stats = await captureStats(loaded.model, batches, {
         eps: p.eps,
         groups: p.tensors,
         onBatch: (done, total) => ctx.progress({ done, total, message: `capture ${split}` }),

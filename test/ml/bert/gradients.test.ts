@@ -60,7 +60,7 @@ for (const mode of [{ name: 'eval mode', opts: {} }, { name: 'train mode, seeded
     const model = BertClassifier.create(config, { seed: 3 });
     const batch = toyBatch();
     const before = tf.memory().numTensors;
-    const r = lossAndGrads(model, batch, { ...mode.opts, capture: { hidden: true, attention: true, ffnPre: true } });
+    const r = await lossAndGrads(model, batch, { ...mode.opts, capture: { hidden: true, attention: true, ffnPre: true } });
     assert.equal(r.grads.size, model.paramNames().length);
     assert.equal(r.forward.hidden!.length, 3);
     assert.deepEqual(r.forward.attention![0]!.shape, [3, 2, 6, 6]);
@@ -159,7 +159,7 @@ void test('per-layer gradient statistics reproduce the fixture (PyTorch) gradien
       attentionMask: Int32Array.from(fx.attention_mask.slice(i, i + bs).flat()),
       labels: Int32Array.from(fx.labels.slice(i, i + bs)),
     };
-    const r = lossAndGrads(model, batch);
+    const r = await lossAndGrads(model, batch);
     for (let l = 0; l < L; l++) {
       let abs = 0;
       let sq = 0;
@@ -197,8 +197,8 @@ void test('segment-wise backward (per-layer recompute) equals the whole-model ba
   const batch = toyBatch();
   const before = tf.memory().numTensors;
   for (const opts of [{ layers: [0, 2], capture: { hidden: true, attention: true, ffnPre: true } }, { training: true, seed: 4, dropout: 0.2 }]) {
-    const full = lossAndGrads(model, batch, { ...opts, segment: false });
-    const seg = lossAndGrads(model, batch, { ...opts, segment: true });
+    const full = await lossAndGrads(model, batch, { ...opts, segment: false });
+    const seg = await lossAndGrads(model, batch, { ...opts, segment: true });
     assert.ok(Math.abs(full.loss - seg.loss) < 1e-6, `loss ${full.loss} vs ${seg.loss}`);
     assert.deepEqual([...seg.grads.keys()].sort(), [...full.grads.keys()].sort());
     for (const [name, g] of full.grads) {

@@ -28,7 +28,7 @@ void test('onnxruntime and tfjs: identical predictions and accuracy on 400 AG Ne
   const model = BertClassifier.create(config, { seed: 5 });
   const enc = encodeExamples(tok, trainSet);
   await train(model, (epoch) => makeBatches(enc, 32, { shuffleSeed: epoch, sortByLength: true, padTokenId: 0 }), { epochs: 2, lr: 3e-3, weightDecay: 0.01, warmup: 0.1, clip: 1, seed: 5 });
-  const em = engineModelOf(model);
+  const em = await engineModelOf(model);
   model.dispose();
 
   const test = encodeExamples(tok, heldOut);

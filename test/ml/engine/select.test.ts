@@ -39,7 +39,7 @@ void test('resolveEngine and createEngine: names, auto picks onnxruntime, unknow
   assert.deepEqual(await resolveEngine(), { kind: 'onnxruntime', name: 'onnxruntime-cpu' });
   assert.deepEqual(await resolveEngine({ engine: 'onnxruntime', provider: 'cuda' }), { kind: 'onnxruntime', name: 'onnxruntime-cuda' });
   assert.deepEqual(await resolveEngine({ engine: 'tfjs', backend: 'wasm' }), { kind: 'tfjs', name: 'tfjs-wasm' });
-  const model = engineModelOf(smallModel(1));
+  const model = await engineModelOf(smallModel(1));
   const auto = await createEngine(model, { threads: 1 });
   const tfjs = await createEngine(model, { engine: 'tfjs', backend: 'wasm' });
   try {
@@ -77,7 +77,7 @@ void test('onnxruntime and tfjs agree within 1e-4 on the tiny-bert cases, layer 
 void test('onnxruntime and tfjs agree on a seeded model with token types and a pruned layer set', async () => {
   await initBackend('wasm');
   const tf = smallModel(7, { numLayers: 4 });
-  const model = engineModelOf(tf);
+  const model = await engineModelOf(tf);
   tf.dispose();
   const rows = [
     [2, 5, 9, 3, 11, 17, 3, 0],

@@ -42,7 +42,7 @@ void test('the ONNX export of a pruned model gives the TF.js logits in a separat
   const r = forward(model, { batchSize: B, seqLen: S, inputIds: Int32Array.from(ids.flat()), attentionMask: Int32Array.from(mask.flat()), tokenTypeIds: Int32Array.from(types.flat()) }, { layers: kept });
   const want = Array.from(r.logits.dataSync());
   disposeResult(r);
-  const em = engineModelOf(model);
+  const em = await engineModelOf(model);
   const bytes = exportOnnx({ ...em, layers: kept });
   model.dispose();
 

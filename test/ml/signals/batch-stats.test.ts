@@ -20,7 +20,7 @@ void test('uniform attention rows over n valid keys: entropy ln n, max 1/n (padd
     for (let h = 0; h < 2; h++) for (let q = 0; q < 4; q++) for (let k = 0; k < 4; k++) probs.push(k < n ? 1 / n : 0);
   }
   const attention = [tf.tensor4d(probs, [2, 2, 4, 4])];
-  const s = batchStats({ mask, batchSize: 2, seqLen: 4, attention }, 1e-10, 1);
+  const s = await batchStats({ mask, batchSize: 2, seqLen: 4, attention }, 1e-10, 1);
   tf.dispose(attention);
   assert.equal(tf.memory().numTensors, before);
   assert.equal(s.tokens, 7);
@@ -29,7 +29,7 @@ void test('uniform attention rows over n valid keys: entropy ln n, max 1/n (padd
   assert.ok(Math.abs(s.sums[5]! - wantEnt) < 1e-4, `entropy sum ${s.sums[5]} vs ${wantEnt}`);
   assert.ok(Math.abs(s.sums[4]! - (6 / 3 + 8 / 4)) < 1e-5);
   // Per row, the flat mean over a single example is exactly ln n.
-  const one = batchStats({ mask: Int32Array.from([1, 1, 1, 0]), batchSize: 1, seqLen: 4, attention: [tf.tensor4d(probs.slice(0, 32), [1, 2, 4, 4])] }, 1e-10, 1);
+  const one = await batchStats({ mask: Int32Array.from([1, 1, 1, 0]), batchSize: 1, seqLen: 4, attention: [tf.tensor4d(probs.slice(0, 32), [1, 2, 4, 4])] }, 1e-10, 1);
   assert.ok(Math.abs(one.sums[5]! / (3 * 2) - Math.log(3)) < 1e-6);
   tf.disposeVariables();
 });
@@ -46,7 +46,7 @@ void test('masked activation sums, negatives, pooled and [CLS] vectors match pla
   const hidden = [tf.tensor3d(h0, [B, S, H]), tf.tensor3d(h1, [B, S, H])];
   const ffnPre = [tf.tensor3d(ffn, [B, S, 3])];
   const before = tf.memory().numTensors;
-  const s = batchStats({ mask, batchSize: B, seqLen: S, hidden, ffnPre }, 1e-10, 1);
+  const s = await batchStats({ mask, batchSize: B, seqLen: S, hidden, ffnPre }, 1e-10, 1);
   assert.equal(tf.memory().numTensors, before);
   let abs = 0;
   let sq = 0;
@@ -85,7 +85,7 @@ void test('layer gradient moments average over all of a layer\'s parameters', as
     ['bert.encoder.layer.1.output.dense.bias', tf.tensor1d([0.5])],
     ['bert.embeddings.LayerNorm.bias', tf.tensor1d([100])],
   ]);
-  const m = layerGradientMoments(grads, [0, 1]);
+  const m = await layerGradientMoments(grads, [0, 1]);
   assert.deepEqual([...m.absMean], [2, 0.5]);
   assert.deepEqual([...m.sqMean], [4.5, 0.25]);
   tf.dispose([...grads.values()]);
