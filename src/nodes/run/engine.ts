@@ -18,7 +18,7 @@ export async function resolveEngineFor(ctx: NodeContext, param?: string): Promis
   const engine = await resolveEngine({ engine: param ?? c.engine, backend: ctx.backend, provider: c.provider, wasmThreads: c.wasmThreads });
   if (engine.fallback) ctx.log(engine.fallback);
   // On TF.js, where it ran too (the backend, its WebGPU adapter or WASM threads).
-  ctx.record({ engine: engine.name, ...(engine.kind === 'tfjs' ? backendFacts() : {}) });
+  ctx.record({ ...(engine.kind === 'tfjs' ? backendFacts() : {}), engine: engine.name });
   return engine;
 }
 
