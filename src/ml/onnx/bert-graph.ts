@@ -11,7 +11,7 @@
  * transpose of HF's [out, in], so that every product is a plain MatMul.
  */
 import type { BertConfig } from '../types.js';
-import { LAYER_SUFFIXES, layerParamName, type LayerSuffix } from '../bert/names.js';
+import { layerParamName, type LayerSuffix } from '../bert/names.js';
 import { FLOAT, INT32, type GraphBuilder } from './graph-builder.js';
 import { packedQkvName } from './weights.js';
 
@@ -122,10 +122,5 @@ export function emitHead(g: GraphBuilder, w: WeightRef, x: string): string {
   const cls = g.op('Gather', [x, g.scalarInt(0, 'cls')], { axis: { i: 1 } });
   const pooled = g.op('Tanh', [linear(g, cls, w('bert.pooler.dense.weight'), w('bert.pooler.dense.bias'))]);
   return linear(g, pooled, w('classifier.weight'), w('classifier.bias'));
-}
-
-/** The HF names of one layer's 16 tensors, in LAYER_SUFFIXES order. */
-export function layerWeightNames(layer: number): string[] {
-  return LAYER_SUFFIXES.map((s) => layerParamName(layer, s));
 }
 

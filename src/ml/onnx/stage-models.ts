@@ -27,7 +27,7 @@ function encode(g: GraphBuilder, o: GraphOptions): Uint8Array {
   return g.encode(o.fused ? { [MS_DOMAIN]: 1 } : {});
 }
 
-/** Weights stored in the graph as initializers named by their HF name. */
+/** Weights stored in the graph as initializers named by their HF name (dense kernels hold [in, out]). */
 function initializers(g: GraphBuilder, weights: WeightTable): WeightRef {
   const added = new Map<string, string>();
   return (name) => {
