@@ -21,3 +21,12 @@ export function terminateGroup(pid: number | undefined, graceMs: number): NodeJS
   timer.unref();
   return timer;
 }
+
+/**
+ * `sh` text for a watchdog loop: a function `lf_alive PID` (kill -0, and on Linux not a zombie:
+ * a process killed outright stays a zombie until its parent reaps it, and in a container whose
+ * init never reaps that is forever).
+ */
+export const SH_ALIVE_FN =
+  `lf_alive() { kill -0 "$1" 2>/dev/null || return 1; [ -r "/proc/$1/stat" ] || return 0; ` +
+  `case "$(cat "/proc/$1/stat" 2>/dev/null)" in *") Z "*) return 1;; esac; return 0; }`;

@@ -48,7 +48,7 @@ void test('a program loads, validates, plans and runs a pipeline, then reads res
   const file = join(dir, 'lib.yaml');
   await writeFile(file, PIPELINE);
 
-  const bad = loadPipelineText(file, PIPELINE.replace('uses: shell', 'uses: shel'));
+  const bad = await loadPipelineText(file, PIPELINE.replace('uses: shell', 'uses: shel'));
   assert.equal(bad.graph, undefined);
   assert.match(formatDiagnostics(bad.diagnostics, bad.sources), /lib\.yaml:7:\d+: .*shel.*did you mean `shell`/);
 

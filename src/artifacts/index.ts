@@ -15,7 +15,7 @@ export type {
   TensorRef,
 } from './types.js';
 export type { NodeContext, RestoreContext } from './node-context.js';
-export type { NodeDecl, NodeType, Params, PortDecl } from './node-type.js';
+export type { CheckContext, InputFacts, InputFactsMap, NodeDecl, NodeType, Params, PortDecl, StaticFacts } from './node-type.js';
 export { NodeInputs, type ManifestReader } from './inputs.js';
 export { InputError, NodeError } from './errors.js';
 export { artifactDigest, makeArtifact } from './artifact.js';

@@ -23,6 +23,13 @@ export interface NodeContext {
   progress(p: Progress): void;
   /** Extra facts recorded in the run record (e.g. `{backend: 'wasm'}`), never part of the key. */
   record(facts: Record<string, unknown>): void;
+  /**
+   * Something a person must know that does not fail the node (e.g. a trained model no better
+   * than always predicting the majority class). Shown as it happens and in the run's summary,
+   * logged, and kept in the run record, so a later run that reuses the cached result shows it
+   * again.
+   */
+  warn(message: string): void;
 
   putBytes(bytes: Uint8Array): Promise<BlobRef>;
   /** Store a file's bytes (the file is copied; the caller may delete it). */
@@ -39,6 +46,13 @@ export interface NodeContext {
    * Concurrent callers with the same key compute it once.
    */
   memo<T>(key: unknown, compute: () => Promise<T>): Promise<T>;
+
+  /**
+   * Tell the executor about a process this node started (a shell command in its own group):
+   * the node's key stays locked while that process lives, so a run started after this one was
+   * killed waits for it instead of running the same node beside it.
+   */
+  spawned?(pid: number): void;
 }
 
 /** What `NodeDecl.restore` may use: reading the store and copying files out of it, never writing to it. */

@@ -29,10 +29,50 @@ export interface PortDecl {
 export type Params = Record<string, unknown>;
 
 /**
- * Everything about a node type that is known without running it. Hooks here run at planning or
- * on every cache hit, so they must be cheap and must not import src/ml. (Checks over params and
- * the static facts of inputs, run by `validate`, belong here too when they come: a declaration is
- * what validation can load.)
+ * What is known of an artifact before anything runs, derived from params alone (`NodeDecl.facts`)
+ * and passed along the edges. Every field may be absent (unknown): a check must only complain
+ * about what it knows. The well-known fields, so that producers and checkers agree:
+ */
+export interface StaticFacts {
+  /** A model's encoder layer count (original indices run 0..layers-1). */
+  layers?: number;
+  /** A model's kept layers (original indices), when it is known to be pruned to some. */
+  kept?: readonly number[];
+  /** A scores artifact: its signal (strategy) name, as fusions' `weights` name it. */
+  signal?: string;
+  /** Anything else a family agrees on with its consumers. */
+  [key: string]: unknown;
+}
+
+/** One input as a static check sees it: where it comes from, its port type, and its facts. */
+export interface InputFacts {
+  node: string;
+  port: string;
+  type: PortType;
+  facts: StaticFacts;
+}
+
+/** Input facts by port: one, or a list for a `many` port; an absent optional port has no key. */
+export type InputFactsMap = Readonly<Record<string, InputFacts | InputFacts[]>>;
+
+/** What `NodeDecl.check` gets: the node's params (defaults filled), its inputs' facts, a reporter. */
+export interface CheckContext<P = Params> {
+  readonly nodeId: string;
+  readonly params: P;
+  readonly inputs: InputFactsMap;
+  /** Directory of the pipeline file (for checks of paths; never write there). */
+  readonly pipelineDir: string;
+  /**
+   * Report a mistake (validate exits 2, nothing runs). `at` points the message at a param
+   * (`layers`, an element `layers.0`, a map entry `weights.mi`) or an input port (`target`); an
+   * absent one at the node's `with:`.
+   */
+  error(message: string, at?: string): void;
+}
+
+/**
+ * Everything about a node type that is known without running it. Hooks here run at validation,
+ * planning or on every cache hit, so they must be cheap and must not import src/ml.
  */
 export interface NodeDecl<P = Params> {
   /** Type id as written after `uses:`, e.g. `model/train`. */
@@ -59,6 +99,13 @@ export interface NodeDecl<P = Params> {
   /** False when the node has undeclared inputs or unseeded randomness: it always runs. */
   readonly cacheable?: boolean;
   /**
+   * Inputs this type hands to its run as files (shell: `data`), and the string params where
+   * `${in.NAME}` stands for the path of one of them (shell: `run`). The DSL keeps `${in.NAME}`
+   * verbatim there (so keys never hold a path) and checks NAME against the inputs of `ports`;
+   * anywhere else `${in.…}` is an error.
+   */
+  readonly inputPaths?: { readonly params: readonly string[]; readonly ports: readonly string[] };
+  /**
    * Files outside the cache that a run reads (paths or simple globs relative to the pipeline
    * dir, taken from params): the executor hashes their content into the key, so editing one
    * reruns the node. A missing file is an error naming the node and the path.
@@ -75,6 +122,17 @@ export interface NodeDecl<P = Params> {
    * executor calls it on every cache hit, before any dependent starts. Must be idempotent.
    */
   restore?(ctx: RestoreContext, params: P, outputs: Record<string, Manifest>): Promise<void>;
+  /**
+   * Static checks, run by `validate` (and so before `plan` and `run`) over the params and the
+   * facts of the inputs: mistakes knowable before anything runs are reported with the position
+   * of the offending value, instead of failing after upstream training.
+   */
+  check?(ctx: CheckContext<P>): void | Promise<void>;
+  /**
+   * The static facts of each output port (by port name; absent ports: nothing known), from the
+   * params and the inputs' facts: e.g. model/train's `layers` param is its model's `layers`.
+   */
+  facts?(params: P, inputs: InputFactsMap): Record<string, StaticFacts>;
 }
 
 /** What the executor runs: a declaration and its run over raw input artifacts (an absent optional port: no key, or undefined). */

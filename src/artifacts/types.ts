@@ -17,7 +17,11 @@ export type PortType =
   | 'signals'
   | 'scores'
   | 'ablation'
-  | 'fusion';
+  | 'fusion'
+  /** A pruning curve (src/ml/prune/formats.ts CurveManifest). */
+  | 'curve'
+  /** A distillation result (src/ml/prune/formats.ts DistillationManifest). */
+  | 'distillation';
 
 /** A JSON Schema (draft 2020-12 subset that ajv understands) for one `with` parameter. */
 export type JsonSchema = Record<string, unknown>;

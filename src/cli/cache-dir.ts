@@ -1,12 +1,15 @@
 /**
- * Opening the cache named by `--cache-dir` for a command. A path that is a file, or a folder
- * the user cannot write to, is a usage problem to report once, up front (exit 2), not a crash
- * with a stack or a failure blamed on the first node that happens to touch the cache.
+ * Opening a command's cache: `--cache-dir`, else `LAYERFUSE_CACHE_DIR`, else `cache/` in the
+ * pipeline's project root (src/project-root.ts), so the same pipeline finds the same cache from
+ * any working directory. A path that is a file, or a folder the user cannot write to, is a usage
+ * problem to report once, up front (exit 2), not a crash with a stack or a failure blamed on the
+ * first node that happens to touch the cache.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { FsCache } from '../executor/index.js';
+import { resolveStore, type Store } from '../project-root.js';
 
 export class CacheDirError extends Error {
   constructor(message: string) {
@@ -40,4 +43,37 @@ export async function openCache(dir: string, mode: 'read' | 'write'): Promise<Fs
     }
   }
   return new FsCache(abs);
+}
+
+export interface StoreFlags {
+  'cache-dir'?: string | undefined;
+  'results-dir'?: string | undefined;
+}
+
+/** The command's store (cache and results folders) for `pipelineFile` (or the working directory), its cache opened. */
+export async function openStore(pipelineFile: string | undefined, flags: StoreFlags, mode: 'read' | 'write'): Promise<{ cache: FsCache; store: Store }> {
+  const store = resolveStore({ ...(pipelineFile !== undefined ? { pipelineFile } : {}), cacheDir: flags['cache-dir'], resultsDir: flags['results-dir'] });
+  return { cache: await openCache(store.cacheDir, mode), store };
+}
+
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r === '' ? '.' : r.startsWith('..') && r.split('/').filter((p) => p === '..').length > 2 ? path : r;
+}
+
+/**
+ * The line `plan` and `run` print when the cache is not `cache/` of the working directory:
+ * which one, and why (so a run from another folder says where its results come from).
+ */
+export function storeNotice(store: Store): string | undefined {
+  if (store.cacheDir === resolve('cache')) return undefined;
+  const why =
+    store.cacheFrom === 'flag'
+      ? '--cache-dir'
+      : store.cacheFrom === 'env'
+        ? 'LAYERFUSE_CACHE_DIR'
+        : store.root.marker
+          ? `the project root, marked by ${store.root.marker}`
+          : "the pipeline's folder: no .layerfuse, .git or package.json above it";
+  return `cache: ${shown(store.cacheDir)} (${why})`;
 }

@@ -12,7 +12,9 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Options several commands take. */
 export const SET_OPTION = { set: { type: 'string', multiple: true } } as const;
-export const CACHE_DIR_OPTION = { 'cache-dir': { type: 'string', default: 'cache' } } as const;
+/** No default: absent, the cache is LAYERFUSE_CACHE_DIR or the project root's (cache-dir.ts). */
+export const CACHE_DIR_OPTION = { 'cache-dir': { type: 'string' } } as const;
+export const RESULTS_DIR_OPTION = { 'results-dir': { type: 'string' } } as const;
 
 /** The request is wrong (exit 2); `showUsage` appends the command's usage text. */
 export class UsageError extends Error {

@@ -1,9 +1,10 @@
 /**
- * Shared by the commands that take a PIPELINE: load it through the DSL and print any
- * diagnostics to stderr. An invalid pipeline throws AlreadyReported (the command exits 2).
+ * Shared by the commands that take a PIPELINE: load it through the DSL, run the node types'
+ * static checks, and print any diagnostics to stderr. An invalid pipeline throws AlreadyReported (the command exits 2).
  */
 import { didYouMean } from '../dsl/did-you-mean.js';
-import { formatDiagnostics, loadPipeline, type PipelineGraph } from '../dsl/index.js';
+import { formatDiagnostics, type PipelineGraph } from '../dsl/index.js';
+import { loadPipeline } from '../load-pipeline.js';
 import { AlreadyReported, UsageError } from './command.js';
 import { writeErr } from './output.js';
 

@@ -2,11 +2,13 @@
  * The run's logger for people. On a terminal (stderr is a TTY): finished nodes scroll above a
  * live block with the cached/ran/failed counts and one line per running node, with a bar when
  * the node reports progress (training, evaluation loops). Elsewhere (CI, pipes): one plain line
- * per status change, nothing redrawn.
+ * per status change, and for a running node a progress line each epoch or every 10 s
+ * (progress-lines.ts), nothing redrawn.
  */
 import type { ExecutorEvent, Logger, NodeStatus } from '../executor/index.js';
 import type { Progress } from '../artifacts/index.js';
 import { writeErr } from './output.js';
+import { ProgressLines } from './progress-lines.js';
 
 const LABEL: Partial<Record<NodeStatus, string>> = {
   running: 'run',
@@ -62,12 +64,62 @@ export function warningLine(e: Extract<ExecutorEvent, { kind: 'warning' }>): str
   return `warning: ${e.node}: ${e.message}`;
 }
 
+export interface PlainOptions {
+  now?: () => number;
+  write?: (text: string) => void;
+  /** Seconds between lines of a node that reports nothing new (default 10). */
+  intervalMs?: number;
+  /** Tick the heartbeat with a timer (off in tests that drive `tick` by hand). */
+  timer?: boolean;
+}
+
 export class PlainProgress implements Logger {
+  private readonly lines: ProgressLines;
+  private readonly now: () => number;
+  private readonly write: (text: string) => void;
+  private readonly useTimer: boolean;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(o: PlainOptions = {}) {
+    this.lines = new ProgressLines(o.intervalMs);
+    this.now = o.now ?? Date.now;
+    this.write = o.write ?? writeErr;
+    this.useTimer = o.timer ?? true;
+  }
+
   onEvent(e: ExecutorEvent): void {
-    if (e.kind === 'warning') writeErr(warningLine(e) + '\n');
-    if (e.kind !== 'status') return;
-    const line = statusLine(e);
-    if (line) writeErr(line + '\n');
+    switch (e.kind) {
+      case 'start':
+        if (this.useTimer) {
+          this.timer = setInterval(() => this.tick(), 1000);
+          this.timer.unref();
+        }
+        return;
+      case 'finish':
+        if (this.timer) clearInterval(this.timer);
+        return;
+      case 'warning':
+        this.write(warningLine(e) + '\n');
+        return;
+      case 'progress': {
+        const line = this.lines.report(e.node, e.progress, this.now());
+        if (line) this.write(line + '\n');
+        return;
+      }
+      case 'log':
+        return;
+      case 'status': {
+        if (e.status === 'running') this.lines.started(e.node, this.now());
+        else this.lines.finished(e.node);
+        const line = statusLine(e);
+        if (line) this.write(line + '\n');
+      }
+    }
+  }
+
+  /** Heartbeat lines for running nodes that said nothing for a while. */
+  tick(): void {
+    for (const line of this.lines.tick(this.now())) this.write(line + '\n');
   }
 }
 

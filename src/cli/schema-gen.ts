@@ -23,7 +23,7 @@ const REF_PATTERN = '\\$\\{[^}]+\\}';
 /** Written node ids: dots are reserved for expanded ids (`score.weight-entropy`). */
 const NODE_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
 const PARAM_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
-const RESERVED_IDS = ['params', 'item', 'matrix'];
+const RESERVED_IDS = ['params', 'item', 'matrix', 'in'];
 
 type AnyNodeType = NodeDecl<never>;
 
@@ -40,6 +40,8 @@ export interface NodeDescriptor {
   resources: Record<string, number>;
   worker: boolean;
   cacheable: boolean;
+  /** Where `${in.NAME}` (an input's materialized path) may appear; absent: nowhere. */
+  'x-input-paths'?: { params: string[]; ports: string[] };
 }
 
 export function describeNodeType(t: AnyNodeType): NodeDescriptor {
@@ -59,6 +61,7 @@ export function describeNodeType(t: AnyNodeType): NodeDescriptor {
     resources: t.resources ?? {},
     worker: t.worker ?? false,
     cacheable: t.cacheable ?? true,
+    ...(t.inputPaths ? { 'x-input-paths': { params: [...t.inputPaths.params], ports: [...t.inputPaths.ports] } } : {}),
   };
 }
 
@@ -169,7 +172,7 @@ export function buildPipelineSchema(descriptors: readonly NodeDescriptor[]): Jso
         propertyNames: {
           pattern: NODE_ID_PATTERN,
           not: { enum: RESERVED_IDS },
-          errorMessage: 'node ids start with a letter or _ and contain only letters, digits, _ and - (dots separate expanded ids; `params`, `item` and `matrix` are reserved)',
+          errorMessage: 'node ids start with a letter or _ and contain only letters, digits, _ and - (dots separate expanded ids; `params`, `item`, `matrix` and `in` are reserved)',
         },
         additionalProperties: { $ref: '#/definitions/node' },
       },

@@ -188,6 +188,7 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
       resources: p.resources,
       cache: p.cache,
       location: p.inst.loc,
+      sites: p.sites,
     });
   }
 

@@ -8,6 +8,8 @@
  *   ${id}            node `id`'s default (first) output; an edge
  *   ${id.port}       a named output port of node `id`; ids may contain dots (`score.a.out`)
  *   ${id.*}          every node expanded from the group written as `id` (a list)
+ *   ${in.NAME}       the path of input NAME's materialized files, in the string params a type
+ *                    names (shell's `run`); kept verbatim for the node to fill in at run time
  */
 import type { Location } from './types.js';
 
@@ -84,6 +86,7 @@ export type Ref =
   | { kind: 'param'; name: string; path: string[] }
   | { kind: 'item'; path: string[] }
   | { kind: 'matrix'; axis: string }
+  | { kind: 'input'; name: string }
   | { kind: 'node'; target: string; glob: boolean }
   | { kind: 'invalid'; why: string };
 
@@ -99,6 +102,11 @@ function classifyUncached(text: string): Ref {
   if (head === 'item') {
     if (rest.some((s) => s === '')) return { kind: 'invalid', why: 'write `${item}` or `${item.KEY}`' };
     return { kind: 'item', path: rest };
+  }
+  if (head === 'in') {
+    const name = rest.join('.');
+    if (rest.length === 0 || rest.some((s) => s === '') || !NODE_REF.test(name)) return { kind: 'invalid', why: 'write `${in.NAME}` with NAME one of the node\'s inputs (a node id, or ID.PORT)' };
+    return { kind: 'input', name };
   }
   if (head === 'matrix') {
     if (rest.length !== 1 || rest[0] === '') return { kind: 'invalid', why: 'write `${matrix.AXIS}`' };

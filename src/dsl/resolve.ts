@@ -5,7 +5,7 @@
  * references); then, once every instance's type is known, resolves references to node ids and
  * ports and checks port types.
  */
-import type { Document, Node } from 'yaml';
+import { isMap, isSeq, type Document, type Node } from 'yaml';
 import { describeValue, translateAjvErrors } from './ajv-errors.js';
 import { dict, hasOwn, own } from './dict.js';
 import { didYouMean } from './did-you-mean.js';
@@ -15,7 +15,7 @@ import { classify, containsNodeRef, NodeRef } from './references.js';
 import type { NodeTypeInfo, PortInfo, SchemaStore } from './schema-store.js';
 import type { SourceFile } from './source.js';
 import type { Substituter } from './substitute.js';
-import type { InputRef, Location } from './types.js';
+import type { InputRef, Location, NodeSites } from './types.js';
 import { deref, locate, mapPairs, seqItems } from './yaml-nav.js';
 
 export interface Prepared {
@@ -27,6 +27,9 @@ export interface Prepared {
   needs: NodeRef[];
   resources: Record<string, number>;
   cache: boolean;
+  sites: NodeSites;
+  /** Each `${in.NAME}` written in the params that allow it, checked once inputs are resolved. */
+  inputPathUses: Array<{ name: string; raw: string; loc: Location }>;
   /** Something failed; the node is reported and never reaches the graph. */
   broken: boolean;
 }
@@ -117,7 +120,7 @@ export class Resolver {
   prepare(inst: Instance): Prepared {
     const before = this.sub.errors;
     const f = inst.group.fields;
-    const p: Prepared = { inst, params: dict(), inputs: new Map(), needs: [], resources: dict(), cache: true, broken: false };
+    const p: Prepared = { inst, params: dict(), inputs: new Map(), needs: [], resources: dict(), cache: true, sites: { with: inst.loc, params: dict(), inputs: dict() }, inputPathUses: [], broken: false };
     this.prepared.set(inst.id, p);
     const fail = (make: NodeMessage, loc: Location): void => this.nodeError(p, make, loc);
 
@@ -153,8 +156,11 @@ export class Resolver {
     /** Params whose value failed substitution (reported): not also "missing" or mistyped. */
     const failed = new Set<string>();
     const withPairs = mapPairs(this.doc, withNode);
+    if (withPair) p.sites.with = this.src.node(withPair.key);
     for (const [key, pair] of withPairs) {
       const valueNode = deref(this.doc, pair.value);
+      if (hasOwn(type.inputs, key)) p.sites.inputs[key] = this.src.node(valueNode ?? pair.key);
+      else if (hasOwn(paramProps, key)) this.recordSites(p.sites.params, key, valueNode ?? pair.key);
       if (hasOwn(type.inputs, key)) {
         const before = this.sub.errors;
         const v = this.sub.value(pair.value, inst.scope);
@@ -162,7 +168,8 @@ export class Resolver {
         if (this.sub.errors === before) this.readInput(p, key, type.inputs[key]!, v, this.src.node(valueNode ?? pair.key), fail);
       } else if (hasOwn(paramProps, key)) {
         const before = this.sub.errors;
-        const v = this.sub.value(pair.value, inst.scope);
+        const paths = type['x-input-paths']?.params.includes(key);
+        const v = this.sub.value(pair.value, paths ? { ...inst.scope, inputPaths: p.inputPathUses } : inst.scope);
         if (this.sub.errors !== before) failed.add(key);
         const ref = containsNodeRef(v);
         const odd = nonFinite(v);
@@ -205,6 +212,14 @@ export class Resolver {
       }
     }
     p.params = params;
+  }
+
+  /** The location of a param value and of everything below it, by dotted path. */
+  private recordSites(into: Record<string, Location>, path: string, n: Node | null | undefined, depth = 0): void {
+    into[path] = this.src.node(n);
+    if (depth > 8) return;
+    if (isMap(n)) for (const [k, pair] of mapPairs(this.doc, n)) this.recordSites(into, `${path}.${k}`, deref(this.doc, pair.value) ?? pair.key, depth + 1);
+    else if (isSeq(n)) seqItems(this.doc, n).forEach((item, i) => this.recordSites(into, `${path}.${i}`, deref(this.doc, item), depth + 1));
   }
 
   private readInput(p: Prepared, key: string, port: PortInfo, v: unknown, loc: Location, fail: (m: NodeMessage, l: Location) => void): void {
@@ -260,6 +275,35 @@ export class Resolver {
         continue;
       }
       p.resources[name] = v;
+    }
+  }
+
+  /**
+   * Every `${in.NAME}` must name an input of the ports that are materialized (shell: `data`):
+   * NAME is the producing node's id, or `ID.PORT`.
+   */
+  private checkInputPaths(p: Prepared, type: NodeTypeInfo, inputs: Record<string, InputRef | InputRef[]>): void {
+    if (p.inputPathUses.length === 0) return;
+    const ports = type['x-input-paths']?.ports ?? [];
+    const names = new Set<string>();
+    const byNode = new Map<string, number>();
+    for (const port of ports) {
+      for (const r of [inputs[port] ?? []].flat()) {
+        names.add(`${r.node}.${r.port}`);
+        byNode.set(r.node, (byNode.get(r.node) ?? 0) + 1);
+      }
+    }
+    for (const [node, n] of byNode) if (n === 1) names.add(node);
+    const portList = ports.map((x) => `\`${x}\``).join(', ');
+    for (const use of p.inputPathUses) {
+      if (names.has(use.name)) continue;
+      const elsewhere = Object.entries(inputs).find(([port, r]) => !ports.includes(port) && [r].flat().some((x) => x.node === use.name || `${x.node}.${x.port}` === use.name));
+      let why: string;
+      if (elsewhere) why = `\`${use.name}\` is under \`${elsewhere[0]}\` (ordering only); list it under ${portList} to read its files`;
+      else if ((byNode.get(use.name) ?? 0) > 1) why = `\`${use.name}\` gives several inputs: write \`\${in.${use.name}.PORT}\``;
+      else if (names.size === 0) why = `the node has no inputs under ${portList}; list the node there (\`data: ["\${${use.name}}"]\`)`;
+      else why = `no input \`${use.name}\` under ${portList}${didYouMean(use.name, names)} (its inputs: ${[...names].sort().map((x) => `\`${x}\``).join(', ')})`;
+      this.nodeError(p, (who) => `${who}: \`${use.raw}\`: ${why}`, use.loc);
     }
   }
 
@@ -360,6 +404,7 @@ export class Resolver {
       }
       inputs[name] = decl.many ? resolved : resolved[0]!;
     }
+    if (type) this.checkInputPaths(p, type, inputs);
     const needs: string[] = [];
     for (const ref of p.needs) {
       const ts = this.targets(ref);

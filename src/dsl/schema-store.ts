@@ -28,6 +28,8 @@ export interface NodeTypeInfo {
   resources: Record<string, number>;
   worker: boolean;
   cacheable: boolean;
+  /** Where `${in.NAME}` may appear (string params) and which input ports name its inputs. */
+  'x-input-paths'?: { params: string[]; ports: string[] };
 }
 
 export class SchemaStore {

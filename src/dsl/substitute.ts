@@ -29,6 +29,19 @@ export interface Scope {
   matrix?: Map<string, Item>;
   /** Why `${item}`/`${matrix.x}` are unavailable here, for the message. */
   where: string;
+  /**
+   * Present in a param where `${in.NAME}` is allowed (shell's `run`): each use is collected
+   * here, to be checked against the node's inputs once they are resolved, and kept verbatim.
+   */
+  inputPaths?: Array<{ name: string; raw: string; loc: Location }>;
+}
+
+/** `${in.NAME}` kept as written: the node type fills in the path when it runs. */
+class InputPath {
+  constructor(readonly name: string) {}
+  toString(): string {
+    return `\${in.${this.name}}`;
+  }
 }
 
 function clone<T>(v: T): T {
@@ -101,6 +114,15 @@ export class Substituter {
       }
       case 'node':
         return new NodeRef(ref.target, ref.glob, tok.raw, loc);
+      case 'input':
+        if (!scope.inputPaths) {
+          return this.fail(
+            `\`${tok.raw}\` (the path of an input's files) is only available in a shell node's \`run\`; elsewhere, pass the node itself as an input (\`\${${ref.name}}\`)`,
+            loc,
+          );
+        }
+        scope.inputPaths.push({ name: ref.name, raw: tok.raw, loc });
+        return new InputPath(ref.name);
     }
   }
 
@@ -137,7 +159,10 @@ export class Substituter {
       return this.fail(`unterminated reference \`${shown}\`: close it with \`}\` (for a literal \`\${\`, write \`$\${\`)`, this.src.within(node as never, sc.unclosed));
     }
     if (!sc.hasRefs) return sc.parts.join('');
-    if (sc.exact) return this.resolve(sc.exact, scope, this.src.within(node as never, sc.exact.raw));
+    if (sc.exact) {
+      const v = this.resolve(sc.exact, scope, this.src.within(node as never, sc.exact.raw));
+      return v instanceof InputPath ? v.toString() : v;
+    }
     // Every reference in the text is checked, so one run of `validate` names all the bad ones.
     let out: string | undefined = '';
     const seen = new Map<string, number>();
@@ -152,9 +177,13 @@ export class Substituter {
       const v = this.resolve(part, scope, loc);
       if (v instanceof NodeRef) {
         out = this.fail(
-          `node reference \`${part.raw}\` inside text: a reference to a node must be the whole value (it becomes an input edge); for a literal \`\${\` such as a shell variable, write \`$${part.raw}\``,
+          `node reference \`${part.raw}\` inside text: a reference to a node must be the whole value (it becomes an input edge); ` +
+            `for a literal \`\${\` such as a shell variable, write \`$${part.raw}\`; ` +
+            `for the path of a node's outputs in a shell \`run\`, list the node under \`data\` and write \`\${in.${v.target}}\``,
           loc,
         );
+      } else if (v instanceof InputPath) {
+        if (out !== undefined) out += v.toString();
       } else if (v !== null && typeof v === 'object') {
         out = this.fail(`cannot interpolate ${Array.isArray(v) ? 'a list' : 'a map'} (\`${part.raw}\`) into text; use it as the whole value`, loc);
       } else if (v === undefined) {

@@ -37,6 +37,16 @@ export interface InputRef {
   port: string;
 }
 
+/** Where a node's `with` values are written, so checks after the DSL can point at them. */
+export interface NodeSites {
+  /** The `with:` key (the node's id when it has none). */
+  with: Location;
+  /** Every param value and each element below it, by dotted path (`layers`, `layers.0`, `weights.mi`). */
+  params: Record<string, Location>;
+  /** Each input port's value. */
+  inputs: Record<string, Location>;
+}
+
 export interface ResolvedNode {
   /** Stable readable id; expanded nodes get `base.suffix`, e.g. `score.weight-entropy`. */
   id: string;
@@ -55,6 +65,8 @@ export interface ResolvedNode {
   /** False for `cache: false` (or a type that is not cacheable): always runs. */
   cache: boolean;
   location: Location;
+  /** Positions of its `with` values (absent for graphs built in code). */
+  sites?: NodeSites;
 }
 
 export interface PipelineGraph {

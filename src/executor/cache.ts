@@ -50,6 +50,11 @@ export interface CacheHit {
 
 export interface Lock {
   release(): Promise<void>;
+  /**
+   * Another process works for this holder (a worker subprocess, a command a node started): the
+   * lock stays held while it lives, even if this process dies, so nothing runs the key twice.
+   */
+  addHolder(pid: number): Promise<void>;
 }
 
 export interface BlobStore {
@@ -73,10 +78,16 @@ export interface Cache extends BlobStore {
   readonly description: string;
   /** Filesystem root when the cache lives on disk (workers need one); undefined in memory. */
   readonly dir: string | undefined;
-  get(key: string): Promise<CacheHit | undefined>;
+  /**
+   * The entry under `key`; undefined for a miss. A malformed or hand-edited entry is a miss;
+   * given `onCorrupt` (the run path), the store also puts it aside (the node runs again) and
+   * tells it what was wrong.
+   */
+  get(key: string, onCorrupt?: (message: string) => void): Promise<CacheHit | undefined>;
   /** Store a success. Declines (false) when a referenced object is missing. */
   set(key: string, record: IndexRecord): Promise<boolean>;
-  getMemo(memoKey: string): Promise<{ value: unknown } | undefined>;
+  /** A memoized value; a corrupt one (its digest does not match) is a miss, put aside and told to `onCorrupt` when given. */
+  getMemo(memoKey: string, onCorrupt?: (message: string) => void): Promise<{ value: unknown } | undefined>;
   setMemo(memoKey: string, value: unknown): Promise<boolean>;
   /**
    * Exclusive lock on a name (a key, or `memo-<digest>`), held across processes for the FS

@@ -91,6 +91,8 @@ export interface RunSummary {
   lockFile?: string;
   /** Why the lock file could not be written (the run itself is unaffected). */
   lockFileError?: string;
+  /** Every warning of the run, in the order they came (a cached node's are repeated from its record). */
+  warnings: Array<{ node: string; message: string }>;
 }
 
 export { PlanError };
@@ -116,6 +118,7 @@ class PipelineRun {
   private readonly selected: Set<string>;
   private pools: ResourcePools = new ResourcePools({});
   private interrupted = false;
+  private readonly warnings: Array<{ node: string; message: string }> = [];
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -135,6 +138,12 @@ class PipelineRun {
     const { selected, forced } = runSelection(graph, o.only, o.force);
     this.selected = selected;
     this.forced = forced;
+  }
+
+  /** Report a warning now and keep it for the summary. */
+  private warn(node: string, message: string): void {
+    this.warnings.push({ node, message });
+    this.logger.onEvent({ kind: 'warning', node, message });
   }
 
   private typeOf(node: ResolvedNode): NodeType<never> {
@@ -186,7 +195,7 @@ class PipelineRun {
     for (const r of this.results.values()) counts[r.status]++;
     const failures = [...this.results.values()].filter((r) => r.status === 'failed');
     const ok = failures.length === 0 && !this.interrupted && counts.cancelled === 0 && counts.skipped === 0;
-    const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures };
+    const summary: RunSummary = { ok, interrupted: this.interrupted, nodes: this.results, counts, failures, warnings: [...this.warnings] };
     if (this.o.writeLockFile !== false) {
       // A read-only pipeline folder (an installed package) must not turn a good run into a crash.
       try {
@@ -292,7 +301,7 @@ class PipelineRun {
 
   /** Apply a cache hit if there is one: restore outputs, materialize, mark cached. */
   private async tryHit(node: ResolvedNode, type: NodeType<never>, key: string, components: KeyComponents, started: number): Promise<NodeResult | undefined> {
-    const hit = await this.cache.get(key);
+    const hit = await this.cache.get(key, (message) => this.warn(node.id, message));
     if (!hit || !(await hit.apply())) return undefined;
     const outputs = hit.record.outputs;
     try {
@@ -304,12 +313,14 @@ class PipelineRun {
       if (corrupt.length > 0) {
         for (const c of corrupt) {
           const where = c.movedTo ? ` (moved to ${c.movedTo})` : '';
-          this.logger.onEvent({ kind: 'warning', node: node.id, message: `cache object ${c.digest} is corrupted${where}; running the node again` });
+          this.warn(node.id, `cache object ${c.digest} is corrupted${where}; running the node again`);
         }
         return undefined;
       }
       return this.transition(node.id, 'failed', { key, components, message: errorMessage(e) });
     }
+    // What the node warned about when it ran still holds for the result reused now.
+    for (const w of recordedWarnings(hit.record)) this.warn(node.id, `${w} (from its cached run)`);
     return this.transition(node.id, 'cached', { key, components, outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, outputs) });
   }
 
@@ -338,7 +349,7 @@ class PipelineRun {
         getBytes: (ref) => this.cache.getBytes(ref.$blob),
         blobPath: (ref) => this.cache.blobPath(ref.$blob),
         writeFiles: async (files, baseDir) => {
-          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d));
+          await writeFilesManifest(files, baseDir, (d) => this.cache.blobPath(d), { root: this.graph.dir, who: `node ${node.id}: restoring its outputs` });
         },
       };
       const manifests: Record<string, unknown> = {};
@@ -396,6 +407,10 @@ class PipelineRun {
         const onProgress = (progress: { done: number; total: number; message?: string }): void =>
           this.logger.onEvent({ kind: 'progress', node: id, progress });
         const onLog = (line: string): void => this.logger.onEvent({ kind: 'log', node: id, line });
+        // The worker and whatever the node starts hold the key with us: if this process is
+        // killed outright, another run waits for them instead of running the node beside them.
+        const onSpawn = (pid: number): void => void lock.addHolder(pid);
+        const onWarning = (message: string): void => this.warn(id, message);
         let record;
         try {
           if (worker) {
@@ -412,9 +427,11 @@ class PipelineRun {
               env,
               onProgress,
               onLog,
+              onSpawn,
+              onWarning,
             });
           } else {
-            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog });
+            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn, onWarning });
           }
         } catch (e) {
           if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });
@@ -429,6 +446,12 @@ class PipelineRun {
       await lock.release();
     }
   }
+}
+
+/** The warnings the latest run of a cached entry recorded (run-job.ts: `facts.warnings`). */
+function recordedWarnings(record: IndexRecord): string[] {
+  const w = record.runs?.[record.runs.length - 1]?.facts?.warnings;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function publishesFiles(manifest: unknown): boolean {

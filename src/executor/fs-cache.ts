@@ -2,11 +2,12 @@
  * The filesystem cache (default `cache/` of the cwd, or `--cache-dir`):
  *   objects/ab/cdef...   immutable blobs named by the sha256 of their bytes
  *   index/<key>          a node's IndexRecord (JSON)
- *   memo/<digest>        ctx.memo values, {key, value}
+ *   memo/<digest>        ctx.memo values, {format, digest, value} (the digest is checked on read)
  *   locks/<name>.lock    per-key and per-memo locks
  *   logs/<name>.log      live logs of running nodes (the finished log is also stored as a blob)
  *   tmp/                 per-execution scratch directories
- *   corrupt/             objects found not to match their digest, moved out of the store
+ *   corrupt/             objects, index and memo entries found corrupt (not matching their digest,
+ *                        or malformed), moved out of the store so that the node runs again
  * Every write is temp file + fsync + rename; a hit touches the index file's mtime so that
  * `cache gc --keep-days` keeps what was used recently.
  */
@@ -18,6 +19,7 @@ import type { BlobRef } from '../artifacts/index.js';
 import { fsyncDir, writeFileAtomic } from './atomic-write.js';
 import type { Cache, CacheHit, IndexRecord, Lock } from './cache.js';
 import { canonicalJson, sha256Hex } from '../artifacts/canonical-json.js';
+import { makeMemoEntry, parseIndexRecord, parseMemoEntry } from './records.js';
 import { CorruptObjectError } from './errors.js';
 import { acquireFileLock } from './fs-lock.js';
 import { sha256File } from './hash-file.js';
@@ -137,24 +139,43 @@ export class FsCache implements Cache {
     }
   }
 
-  async readIndex(key: string): Promise<IndexRecord | undefined> {
+  /**
+   * The record under `key`, or undefined for a miss. A malformed or hand-edited entry is a miss
+   * too; with `onCorrupt` (the run path) it is also moved to corrupt/, so the node runs again
+   * and stores a sound one, and described there. Without it (plan, show: dry readers) the cache
+   * is left as it is.
+   */
+  async readIndex(key: string, onCorrupt?: (message: string) => void): Promise<IndexRecord | undefined> {
+    const path = this.indexPath(key);
     let text: string;
     try {
-      text = await readFile(this.indexPath(key), 'utf8');
+      text = await readFile(path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
+    const parsed = parseIndexRecord(text, key);
+    if ('ok' in parsed) return parsed.ok;
+    if (!onCorrupt) return undefined;
+    const movedTo = await this.moveAside(path, `index-${key}`);
+    onCorrupt(`cache entry ${key.slice(0, 12)} ${parsed.problem}${movedTo ? `; moved to ${movedTo}` : ''}; running the node again`);
+    return undefined;
+  }
+
+  /** Move a corrupt entry to corrupt/ (a rename: readers holding it open are unaffected). */
+  private async moveAside(path: string, name: string): Promise<string | undefined> {
+    const to = join(this.dir, 'corrupt', `${name}.${Date.now()}`);
     try {
-      const record = JSON.parse(text) as IndexRecord;
-      return record.format === 1 && record.key === key ? record : undefined;
+      await mkdir(join(this.dir, 'corrupt'), { recursive: true });
+      await rename(path, to);
+      return to;
     } catch {
-      return undefined; // unreadable entries are misses; `cache verify` reports them
+      return undefined;
     }
   }
 
-  async get(key: string): Promise<CacheHit | undefined> {
-    const record = await this.readIndex(key);
+  async get(key: string, onCorrupt?: (message: string) => void): Promise<CacheHit | undefined> {
+    const record = await this.readIndex(key, onCorrupt);
     if (!record) return undefined;
     return {
       record,
@@ -177,26 +198,35 @@ export class FsCache implements Cache {
     return true;
   }
 
-  async getMemo(memoKey: string): Promise<{ value: unknown } | undefined> {
+  async getMemo(memoKey: string, onCorrupt?: (message: string) => void): Promise<{ value: unknown } | undefined> {
+    const path = this.memoPath(memoKey);
+    let text: string;
     try {
-      const path = this.memoPath(memoKey);
-      const entry = JSON.parse(await readFile(path, 'utf8')) as { value: unknown };
-      for (const digest of collectObjectDigests(entry.value)) {
-        if (!(await this.hasObject(digest))) return undefined;
-      }
-      const now = new Date();
-      await utimes(path, now, now).catch(() => undefined);
-      return { value: entry.value };
+      text = await readFile(path, 'utf8');
     } catch {
       return undefined;
     }
+    const parsed = parseMemoEntry(text);
+    if (!('ok' in parsed)) {
+      // A memoized evaluation edited by hand must not reach later nodes: recompute it.
+      if (!onCorrupt) return undefined;
+      const movedTo = await this.moveAside(path, `memo-${memoKey}`);
+      onCorrupt(`memoized value ${memoKey.slice(0, 12)} ${parsed.problem}${movedTo ? `; moved to ${movedTo}` : ''}; computing it again`);
+      return undefined;
+    }
+    for (const digest of collectObjectDigests(parsed.ok.value)) {
+      if (!(await this.hasObject(digest))) return undefined;
+    }
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
+    return { value: parsed.ok.value };
   }
 
   async setMemo(memoKey: string, value: unknown): Promise<boolean> {
     for (const digest of collectObjectDigests(value)) {
       if (!(await this.hasObject(digest))) return false;
     }
-    await writeFileAtomic(this.memoPath(memoKey), canonicalJson({ value }));
+    await writeFileAtomic(this.memoPath(memoKey), canonicalJson(makeMemoEntry(value)));
     return true;
   }
 

@@ -7,8 +7,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TMP_PREFIX } from './atomic-write.js';
-import type { IndexRecord } from './cache.js';
 import { referencedObjects, type FsCache } from './fs-cache.js';
+import { parseIndexRecord, parseMemoEntry } from './records.js';
 import { collectObjectDigests } from './refs.js';
 
 export const GC_GRACE_MS = 5 * 60 * 1000;
@@ -42,13 +42,27 @@ async function entries(dir: string): Promise<string[]> {
   }
 }
 
-/** Add the objects a kept JSON entry references to `live`. */
-async function protect(path: string, digestsOf: (json: unknown) => Iterable<string>, live: Set<string>): Promise<void> {
+/** Add the objects a kept entry references to `live`; a malformed entry (verify reports it) protects nothing. */
+async function protect(path: string, digestsOf: (text: string) => Iterable<string>, live: Set<string>): Promise<void> {
+  let text: string;
   try {
-    for (const d of digestsOf(JSON.parse(await readFile(path, 'utf8')))) live.add(d);
+    text = await readFile(path, 'utf8');
   } catch {
-    /* unreadable (verify reports it) or gone meanwhile: it protects nothing */
+    return; // gone meanwhile
   }
+  for (const d of digestsOf(text)) live.add(d);
+}
+
+function indexDigests(key: string): (text: string) => Iterable<string> {
+  return (text) => {
+    const parsed = parseIndexRecord(text, key);
+    return 'ok' in parsed ? referencedObjects(parsed.ok) : [];
+  };
+}
+
+function memoDigests(text: string): Iterable<string> {
+  const parsed = parseMemoEntry(text);
+  return 'ok' in parsed ? collectObjectDigests(parsed.ok.value) : [];
 }
 
 export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
@@ -75,7 +89,7 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
     }
     if (o.keepKeys.has(key) || st.mtimeMs >= cutoff) {
       report.keptEntries++;
-      await protect(path, (json) => referencedObjects(json as IndexRecord), live);
+      await protect(path, indexDigests(key), live);
     } else {
       report.removedEntries++;
       await remove(path);
@@ -88,7 +102,7 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
     const st = await stat(path).catch(() => undefined);
     if (!st) continue;
     if (st.mtimeMs >= cutoff || (name.startsWith(TMP_PREFIX) && st.mtimeMs >= now - GC_GRACE_MS)) {
-      await protect(path, (json) => collectObjectDigests((json as { value: unknown }).value), live);
+      await protect(path, memoDigests, live);
     } else {
       report.removedMemos++;
       await remove(path);

@@ -6,11 +6,14 @@
  */
 export { runPipeline, type NodeResult, type RunOptions, type RunSummary } from './executor.js';
 export { runNode, type RunNodeOptions } from './run-node.js';
+export { checkGraph, siteOf } from './static-check.js';
+export type { NodeTypeLookup } from './components.js';
 export { planPipeline, type PlanEntry, type PlanOptions } from './planner.js';
 export { cachedResult, jsonBlobs, parseJsonOrLines, readJsonBlob, type CachedResult } from './results.js';
 export { CorruptObjectError, PlanError } from './errors.js';
 export type { Cache, CacheHit, IndexRecord, Lock, OutputRecord, RunFacts } from './cache.js';
 export { FsCache, referencedObjects } from './fs-cache.js';
+export { indexRecordProblem, parseIndexRecord, parseMemoEntry, type MemoEntry } from './records.js';
 export { MemoryCache } from './memory-cache.js';
 export { diffComponents, keyOf, KEY_VERSION, type KeyComponents } from './key.js';
 export { lockFilePath, readPipelineLock, type LockedNode, type PipelineLock } from './pipeline-lock.js';

@@ -4,8 +4,9 @@
  * A file whose bytes already match is left alone, so a warm rerun rewrites nothing.
  */
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { FilesManifest, NodeType } from '../artifacts/index.js';
+import { assertWritable, isInside } from '../confined-path.js';
 import { copyFileAtomic } from './atomic-write.js';
 import type { OutputRecord } from './cache.js';
 import { fileHasDigest } from './hash-file.js';
@@ -17,14 +18,23 @@ export function isFilesManifest(m: unknown): m is FilesManifest {
   return typeof files === 'object' && files !== null && Object.values(files).every(isBlobRef);
 }
 
+/** Where writes must stay: `root` (the pipeline folder, results/) and who is writing, for messages. */
+export interface Confinement {
+  root: string;
+  who: string;
+}
+
 /**
- * Write every file of a FilesManifest under `baseDir` (keys are relative paths). Returns the
- * number of files actually (re)written.
+ * Write every file of a FilesManifest under `baseDir` (keys are relative paths), never outside
+ * `confine.root` and never through a link that leads out of it (a restored output folder
+ * replaced by a link must not make a cache hit write elsewhere). Returns the number of files
+ * actually (re)written.
  */
-export async function writeFilesManifest(m: FilesManifest, baseDir: string, blobPath: (digest: string) => string): Promise<number> {
+export async function writeFilesManifest(m: FilesManifest, baseDir: string, blobPath: (digest: string) => string, confine: Confinement): Promise<number> {
   let written = 0;
   for (const [rel, ref] of Object.entries(m.files)) {
     const target = resolve(baseDir, rel);
+    await assertWritable(confine.root, target, confine.who);
     if (await fileHasDigest(target, ref.$blob, ref.size)) continue;
     await mkdir(dirname(target), { recursive: true });
     // Objects are read-only in spirit; copies given to users must be writable.
@@ -33,11 +43,6 @@ export async function writeFilesManifest(m: FilesManifest, baseDir: string, blob
     written++;
   }
   return written;
-}
-
-function insideDir(dir: string, path: string): boolean {
-  const r = relative(dir, path);
-  return r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r);
 }
 
 /**
@@ -56,7 +61,10 @@ export async function materializePublished(
   const ports = Object.entries(type.outputs).filter(([, d]) => d.publish);
   if (ports.length === 0) return undefined;
   const nodeDir = join(resultsDir, pipeline, nodeId);
-  if (!insideDir(resultsDir, nodeDir)) throw new Error(`results: node id ${nodeId} escapes ${resultsDir}`);
+  const who = `node ${nodeId}: results`;
+  if (!isInside(resultsDir, nodeDir)) throw new Error(`results: node id ${nodeId} escapes ${resultsDir}`);
+  // Stale files are deleted below: the folder itself must not be reached through a link out of results/.
+  await assertWritable(resultsDir, join(nodeDir, '.probe'), who);
   const wanted = new Set<string>();
   for (const [port] of ports) {
     const m = outputs[port]?.manifest;
@@ -64,10 +72,10 @@ export async function materializePublished(
     const dir = ports.length === 1 ? nodeDir : join(nodeDir, port);
     for (const rel of Object.keys(m.files)) {
       const target = resolve(dir, rel);
-      if (!insideDir(nodeDir, target)) throw new Error(`node ${nodeId}: published file '${rel}' escapes ${nodeDir}`);
+      if (!isInside(nodeDir, target)) throw new Error(`node ${nodeId}: published file '${rel}' escapes ${nodeDir}`);
       wanted.add(target);
     }
-    await writeFilesManifest(m, dir, blobPath);
+    await writeFilesManifest(m, dir, blobPath, { root: resultsDir, who });
   }
   await removeExtra(nodeDir, wanted);
   return nodeDir;

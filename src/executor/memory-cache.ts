@@ -117,6 +117,8 @@ export class MemoryCache implements Cache {
         released = true;
         this.locks.delete(name);
       },
+      // One process holds every lock of a memory cache: no other process can take it over.
+      addHolder: async () => undefined,
     };
   }
 

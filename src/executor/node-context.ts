@@ -23,6 +23,10 @@ export interface ContextOptions {
   logFile: string;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** A process the node started (see NodeContext.spawned). */
+  onSpawned?: (pid: number) => void;
+  /** Something a person should know that does not fail the node (a corrupt memo entry replaced). */
+  onWarning?: (message: string) => void;
 }
 
 /** Compute settings of a run that asks for nothing: engine auto, CPU provider, `jobs` nodes sharing the cores, single-threaded WASM. */
@@ -43,9 +47,13 @@ export class ExecContext implements NodeContext {
   readonly logFile: string;
   /** Everything passed to record(), merged; goes into the run record. */
   readonly facts: Record<string, unknown> = {};
+  /** Everything passed to warn(), in order; goes into the run record as `facts.warnings`. */
+  readonly warnings: string[] = [];
   private readonly cache: Cache;
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
+  private readonly onSpawned: ((pid: number) => void) | undefined;
+  private readonly onWarning: ((message: string) => void) | undefined;
 
   constructor(o: ContextOptions) {
     this.nodeId = o.nodeId;
@@ -58,6 +66,8 @@ export class ExecContext implements NodeContext {
     this.logFile = o.logFile;
     this.onProgress = o.onProgress;
     this.onLog = o.onLog;
+    this.onSpawned = o.onSpawned;
+    this.onWarning = o.onWarning;
     mkdirSync(dirname(o.logFile), { recursive: true });
   }
 
@@ -67,12 +77,22 @@ export class ExecContext implements NodeContext {
     this.onLog?.(message);
   }
 
+  spawned(pid: number): void {
+    this.onSpawned?.(pid);
+  }
+
   progress(p: Progress): void {
     this.onProgress?.(p);
   }
 
   record(facts: Record<string, unknown>): void {
     Object.assign(this.facts, facts);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.log(`warning: ${message}`);
+    this.onWarning?.(message);
   }
 
   putBytes(bytes: Uint8Array): Promise<BlobRef> {
@@ -107,7 +127,12 @@ export class ExecContext implements NodeContext {
   }
 
   memo<T>(key: unknown, compute: () => Promise<T>): Promise<T> {
-    return memoize(this.cache, key, compute, this.signal);
+    // A corrupt memo entry is told now, not kept in the run record as warn() does: it was
+    // replaced, and a later hit on this node's result has nothing left to warn about.
+    return memoize(this.cache, key, compute, this.signal, (message) => {
+      this.log(`warning: ${message}`);
+      this.onWarning?.(message);
+    });
   }
 }
 
@@ -117,7 +142,7 @@ export class ExecContext implements NodeContext {
  * value comes back as JSON (a fresh value from compute is round-tripped too), so callers see
  * the same shape whether it was computed or read.
  */
-export async function memoize<T>(cache: Cache, key: unknown, compute: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function memoize<T>(cache: Cache, key: unknown, compute: () => Promise<T>, signal?: AbortSignal, onCorrupt?: (message: string) => void): Promise<T> {
   const memoKey = digestOf({ memo: key });
   let map = inflight.get(cache);
   if (!map) {
@@ -127,11 +152,11 @@ export async function memoize<T>(cache: Cache, key: unknown, compute: () => Prom
   const existing = map.get(memoKey);
   if (existing) return existing as Promise<T>;
   const p = (async (): Promise<T> => {
-    const stored = await cache.getMemo(memoKey);
+    const stored = await cache.getMemo(memoKey, onCorrupt);
     if (stored) return stored.value as T;
     const lock = await cache.lock(`memo-${memoKey}`, signal);
     try {
-      const again = await cache.getMemo(memoKey);
+      const again = await cache.getMemo(memoKey, onCorrupt);
       if (again) return again.value as T;
       const value = JSON.parse(canonicalJson(await compute())) as T;
       await cache.setMemo(memoKey, value);

@@ -36,12 +36,22 @@ export async function readPipelineLock(path: string): Promise<PipelineLock | und
   } catch {
     return undefined;
   }
+  let v: unknown;
   try {
-    const lock = JSON.parse(text) as PipelineLock;
-    return lock.version === 1 && typeof lock.nodes === 'object' ? lock : undefined;
+    v = JSON.parse(text);
   } catch {
     return undefined;
   }
+  // Edited by hand or by a merge gone wrong: keep the entries that are whole, never crash on the rest.
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(v) || v.version !== 1 || !isObject(v.nodes)) return undefined;
+  const nodes: Record<string, LockedNode> = {};
+  for (const [id, n] of Object.entries(v.nodes)) {
+    if (isObject(n) && typeof n.key === 'string' && isObject(n.outputs) && isObject(n.components) && isObject(n.components.params) && isObject(n.components.inputs)) {
+      nodes[id] = n as unknown as LockedNode;
+    }
+  }
+  return { version: 1, pipeline: typeof v.pipeline === 'string' ? v.pipeline : '', nodes };
 }
 
 /**

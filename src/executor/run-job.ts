@@ -24,6 +24,8 @@ export interface RunJobOptions {
   worker: boolean;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  onSpawned?: (pid: number) => void;
+  onWarning?: (message: string) => void;
 }
 
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
@@ -43,6 +45,8 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     logFile: job.logFile,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
+    ...(o.onSpawned ? { onSpawned: o.onSpawned } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const startedAt = new Date();
   try {
@@ -78,7 +82,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
-          facts: { backend: job.backend, ...ctx.facts },
+          facts: { backend: job.backend, ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),
     };

@@ -1,13 +1,15 @@
 /**
- * `cache verify`: rehash every object, parse every index and memo entry, and check that every
- * object they reference exists. Leftover temp files from a killed run are not problems (they
- * were never renamed into place) and are only counted.
+ * `cache verify`: rehash every object, check every index and memo entry (shape, and that
+ * output manifests and memoized values still match their digests: records.ts), and check that
+ * every object they reference exists. It only reports; a run puts corrupt entries aside itself.
+ * Leftover temp files from a killed run are not problems (they were never renamed into place)
+ * and are only counted.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TMP_PREFIX } from './atomic-write.js';
-import type { IndexRecord } from './cache.js';
 import { referencedObjects, type FsCache } from './fs-cache.js';
+import { parseIndexRecord, parseMemoEntry } from './records.js';
 import { sha256File } from './hash-file.js';
 import { collectObjectDigests } from './refs.js';
 
@@ -57,14 +59,19 @@ export async function verifyCache(cache: FsCache): Promise<VerifyReport> {
       continue;
     }
     report.entries++;
-    let record: IndexRecord;
+    let text: string;
     try {
-      record = JSON.parse(await readFile(join(cache.dir, 'index', key), 'utf8')) as IndexRecord;
+      text = await readFile(join(cache.dir, 'index', key), 'utf8');
     } catch (e) {
       report.problems.push(`index ${key}: unreadable (${(e as Error).message})`);
       continue;
     }
-    if (record.key !== key) report.problems.push(`index ${key}: records key ${String(record.key)}`);
+    const parsed = parseIndexRecord(text, key);
+    if (!('ok' in parsed)) {
+      report.problems.push(`index ${key}: ${parsed.problem} (a run moves it to corrupt/ and runs its node again)`);
+      continue;
+    }
+    const record = parsed.ok;
     for (const d of referencedObjects(record)) {
       if (!(await cache.hasObject(d))) report.problems.push(`index ${key} (node ${record.node}): object ${d} is missing`);
     }
@@ -75,13 +82,20 @@ export async function verifyCache(cache: FsCache): Promise<VerifyReport> {
       continue;
     }
     report.memos++;
+    let text: string;
     try {
-      const entry = JSON.parse(await readFile(join(cache.dir, 'memo', name), 'utf8')) as { value: unknown };
-      for (const d of collectObjectDigests(entry.value)) {
-        if (!(await cache.hasObject(d))) report.problems.push(`memo ${name}: object ${d} is missing`);
-      }
+      text = await readFile(join(cache.dir, 'memo', name), 'utf8');
     } catch (e) {
       report.problems.push(`memo ${name}: unreadable (${(e as Error).message})`);
+      continue;
+    }
+    const parsed = parseMemoEntry(text);
+    if (!('ok' in parsed)) {
+      report.problems.push(`memo ${name}: ${parsed.problem} (a run moves it to corrupt/ and computes it again)`);
+      continue;
+    }
+    for (const d of collectObjectDigests(parsed.ok.value)) {
+      if (!(await cache.hasObject(d))) report.problems.push(`memo ${name}: object ${d} is missing`);
     }
   }
   return report;

@@ -1,5 +1,5 @@
 /**
- * Running a job in a worker subprocess: `node worker-entry.js <job.json> --cache-dir D` (both
+ * Running a job in a worker subprocess: `node worker-entry.js <job.json> --cache-dir D --owner PID` (both
  * ends of the protocol live here in the executor) through execa, with IPC carrying progress,
  * log lines and the outcome. The worker runs in its own process group so that stopping it
  * (Ctrl-C, `kill` policy) also stops whatever it started. The parent holds the key's lock; the
@@ -21,7 +21,9 @@ export interface WorkerOptions {
   env: Record<string, string>;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** The worker process started (its pid), and any process the node started inside it. */
   onSpawn?: (pid: number) => void;
+  onWarning?: (message: string) => void;
 }
 
 /** Grace between SIGTERM and SIGKILL when stopping a worker's process group. */
@@ -39,7 +41,8 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
   await writeFile(jobFile, JSON.stringify(job, null, 2));
   // Loaded on first use: a warm rerun that runs nothing never pays for execa's import.
   const { execa } = await import('execa');
-  const child = execa(process.execPath, [WORKER_ENTRY, jobFile, '--cache-dir', dir], {
+  // --owner: the worker dies when this process does (worker-watchdog.ts).
+  const child = execa(process.execPath, [WORKER_ENTRY, jobFile, '--cache-dir', dir, '--owner', String(process.pid)], {
     ipc: true,
     env: o.env,
     detached: true,
@@ -72,6 +75,8 @@ export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexReco
       const m = raw as WorkerMessage;
       if (m.kind === 'progress') o.onProgress?.(m.progress);
       else if (m.kind === 'log') o.onLog?.(m.line);
+      else if (m.kind === 'spawned') o.onSpawn?.(m.pid);
+      else if (m.kind === 'warning') o.onWarning?.(m.message);
       else if (m.kind === 'result') result = { key: m.key };
       else if (m.kind === 'error') failure = { message: m.message, name: m.name };
     }

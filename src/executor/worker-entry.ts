@@ -1,10 +1,14 @@
 /**
- * The worker subprocess: `node worker-entry.js JOB.json --cache-dir DIR`, started by
+ * The worker subprocess: `node worker-entry.js JOB.json --cache-dir DIR --owner PID`, started by
  * worker-client.ts for nodes that run outside the executor's process (tensor work, GPU slots).
  * The parent holds the key's lock; this process runs the job against the cache (runJob, the
  * same path as in process), writes the index record, and reports progress and the outcome over
  * IPC. SIGTERM or SIGINT stop the node cleanly (its run sees an aborted signal).
+ *
+ * A worker dies with its coordinator (worker-watchdog.ts, imported first so that it is armed
+ * before anything else loads; and the IPC channel closing stops the node).
  */
+import { ORPHAN_GRACE_S } from './worker-watchdog.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { getNodeType, releaseNodeResources } from '../nodes/registry.js';
@@ -27,11 +31,23 @@ async function main(argv: string[]): Promise<number> {
   const stop = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  let finishing = false;
+  const orphaned = (): void => {
+    if (finishing) return;
+    // The coordinator is gone: stop the node, and exit even if it does not stop in time.
+    stop();
+    setTimeout(() => process.exit(130), ORPHAN_GRACE_S * 1000).unref();
+  };
+  if (process.send) {
+    process.once('disconnect', orphaned);
+    // Gone already, before this handler existed (killed during our start-up).
+    if (!process.connected) orphaned();
+  }
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { 'cache-dir': { type: 'string' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: argv, options: { 'cache-dir': { type: 'string' }, owner: { type: 'string' } }, allowPositionals: true });
     const file = positionals[0];
     const cacheDir = values['cache-dir'];
-    if (positionals.length !== 1 || file === undefined || cacheDir === undefined) throw new Error('usage: worker-entry.js JOB.json --cache-dir DIR');
+    if (positionals.length !== 1 || file === undefined || cacheDir === undefined) throw new Error('usage: worker-entry.js JOB.json --cache-dir DIR [--owner PID]');
     const job = parseJob(await readFile(file, 'utf8'), file);
     const record = await runJob(job, {
       cache: new FsCache(cacheDir),
@@ -39,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       worker: true,
       onProgress: (progress) => void send({ kind: 'progress', progress }),
+      onSpawned: (pid) => void send({ kind: 'spawned', pid }),
+      onWarning: (message) => void send({ kind: 'warning', message }),
     });
     await send({ kind: 'result', key: record.key });
     return 0;
@@ -46,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     await send({ kind: 'error', message: errorMessage(e), name: (e as Error).name });
     return controller.signal.aborted ? 130 : 1;
   } finally {
+    finishing = true;
     process.removeListener('SIGTERM', stop);
     process.removeListener('SIGINT', stop);
     // A live GPU device (WebGPU) would keep this process alive too.

@@ -7,5 +7,8 @@ import type { Progress } from '../artifacts/types.js';
 export type WorkerMessage =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'log'; line: string }
+  /** The node started a process (NodeContext.spawned): the parent adds it to the key's lock holders. */
+  | { kind: 'spawned'; pid: number }
+  | { kind: 'warning'; message: string }
   | { kind: 'result'; key: string }
   | { kind: 'error'; message: string; name: string };

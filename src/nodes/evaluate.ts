@@ -7,14 +7,16 @@
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
+import type { EngineKind } from '../ml/engine/kinds.js';
 import { ENGINE_PARAM } from './engine-param.js';
 import { family } from './family.js';
+import { checkLayerParam } from './static-facts.js';
 
 export interface EvaluateParams {
   split: SplitName;
   layers?: number[];
   batch_size: number;
-  engine?: string;
+  engine: EngineKind;
 }
 
 const commonParams: Record<string, JsonSchema> = {
@@ -42,6 +44,7 @@ export const evaluateNode: NodeDecl<EvaluateParams> = {
   inputs,
   outputs: { evaluation: { type: 'evaluation', description: 'The metrics as JSON.' } },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
 export const predictNode: NodeDecl<EvaluateParams> = {
@@ -54,10 +57,11 @@ export const predictNode: NodeDecl<EvaluateParams> = {
     predictions: {
       type: 'predictions',
       publish: true,
-      description: 'files[predictions.jsonl]: one object a line {index, text, label, label_id, predicted, predicted_id, correct, probabilities, logits}; plus accuracy and the engine that ran.',
+      description: 'files[predictions.jsonl]: one object a line {index, text, label, label_id, predicted, predicted_id, correct, probabilities, logits}; plus accuracy and the engine that ran (`backend`).',
     },
   },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
 export const evaluateNodes = family([evaluateNode, predictNode], () => import('./run/evaluate.js'));

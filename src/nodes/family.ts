@@ -68,6 +68,8 @@ export function family(decls: ReadonlyArray<NodeDecl<never>>, load: () => Promis
     if (typed.inputFiles) node.inputFiles = (p) => typed.inputFiles!(withDefaults(decl, p));
     if (typed.keyFacts) node.keyFacts = (p) => typed.keyFacts!(withDefaults(decl, p));
     if (typed.restore) node.restore = (ctx, p, outputs) => typed.restore!(ctx, withDefaults(decl, p), outputs);
+    if (typed.check) node.check = (ctx) => typed.check!({ ...ctx, params: withDefaults(decl, ctx.params), error: ctx.error });
+    if (typed.facts) node.facts = (p, inputs) => typed.facts!(withDefaults(decl, p), inputs);
     return node as unknown as NodeType<never>;
   });
 }

@@ -1,11 +1,17 @@
 /**
  * The model node family: `model/load` (a Hugging Face checkpoint directory), `model/train`
- * (a BERT classifier from scratch), `model/finetune` (continue training a model), and
- * `model/export` (a Hugging Face directory, published to results/). Tensor work runs in workers.
+ * (a BERT classifier from scratch), `model/finetune` (continue training a model), `model/export`
+ * (a Hugging Face directory, published to results/) and `model/distill` (a pruned student
+ * trained on its unpruned teacher's soft targets). Tensor work runs in workers. A trained,
+ * fine-tuned or distilled model no better than always predicting the majority class on
+ * validation gets a run warning naming the node.
  */
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
+import type { EngineKind } from '../ml/engine/kinds.js';
+import { ENGINE_PARAM } from './engine-param.js';
 import { family } from './family.js';
+import { checkLayerParam, factsOf } from './static-facts.js';
 
 /** Training hyperparameters shared by model/train and model/finetune (defaults in `trainingSchema`). */
 export interface TrainingParams {
@@ -95,6 +101,7 @@ export const trainNode: NodeDecl<TrainParams> = {
   },
   outputs: { model: { type: 'model', description: 'The trained classifier.' } },
   worker: true,
+  facts: (p) => ({ model: { layers: p.layers } }),
 };
 
 export const finetuneNode: NodeDecl<TrainingParams> = {
@@ -108,6 +115,7 @@ export const finetuneNode: NodeDecl<TrainingParams> = {
   },
   outputs: { model: { type: 'model', description: 'The fine-tuned classifier.' } },
   worker: true,
+  facts: (_p, inputs) => ({ model: factsOf(inputs, 'model') }),
 };
 
 export const exportNode: NodeDecl<ExportParams> = {
@@ -132,6 +140,49 @@ export const exportNode: NodeDecl<ExportParams> = {
   inputs: { model: { type: 'model', description: 'The model to export.' } },
   outputs: { files: { type: 'files', description: 'The Hugging Face directory.', publish: true } },
   worker: true,
+  check: (ctx) => checkLayerParam(ctx),
 };
 
-export const modelNodes = family([loadNode, trainNode, finetuneNode, exportNode], () => import('./run/model.js'));
+export interface DistillParams extends TrainingParams {
+  temperature: number;
+  alpha: number;
+  control: boolean;
+  eval_batch: number;
+  engine: EngineKind;
+}
+
+export const distillNode: NodeDecl<DistillParams> = {
+  type: 'model/distill',
+  version: 1,
+  description:
+    "Knowledge distillation of a student (a pruned model, starting from its kept weights) from a frozen teacher (the unpruned model) on the train split: alpha*T^2*KL(teacher || student at T) + (1-alpha)*CE; with control: true, the same student also trained the same steps on hard labels alone. Teacher, student, distilled and control evaluated on validation and test.",
+  params: {
+    temperature: { type: 'number', exclusiveMinimum: 0, default: 2, description: 'Softmax temperature T of both models in the soft term (docs/method.md: 2).' },
+    alpha: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Weight of the soft (KL) term; 1 - alpha weighs hard-label cross-entropy (docs/method.md: 0.5).' },
+    control: {
+      type: 'boolean',
+      default: false,
+      description: 'Also train the same student for the same steps (same batches, dropout and seed) on hard labels alone, so the teacher\'s effect can be told from the effect of more training.',
+    },
+    eval_batch: { type: 'integer', minimum: 1, default: 32, description: "Examples per forward for the teacher's logits and the evaluations (does not change results)." },
+    engine: { ...ENGINE_PARAM, description: `Inference engine of the teacher's logits and the evaluations. ${String(ENGINE_PARAM.description)}` },
+    // lr: the fine-tuning default. The student is a pruned copy of a trained model, so
+    // distillation continues training it (as model/finetune does) rather than starting over;
+    // docs/method.md gives none. A small model trained from scratch at 1e-3 wants more (the
+    // AG News pipeline uses 3e-4).
+    ...trainingSchema({ epochs: 3, lr: 2e-5, batch_size: 32 }),
+  },
+  inputs: {
+    teacher: { type: 'model', description: 'The unpruned model (frozen, eval mode; its logits over the train split are computed once).' },
+    student: { type: 'model', description: 'The model to distil, e.g. a prune/* node\'s model (starts from its kept weights).' },
+    data: { type: 'dataset', description: 'Labelled data: train split for distillation, validation and test for the evaluations.' },
+    curve: { type: 'curve', optional: true, description: "The student's pruning curve, to name its strategy in the result." },
+  },
+  outputs: {
+    model: { type: 'model', description: 'The distilled student.' },
+    distillation: { type: 'distillation', description: 'DistillationManifest: teacher, student before, distilled and control on validation and test, with the params.' },
+  },
+  worker: true,
+};
+
+export const modelNodes = family([loadNode, trainNode, finetuneNode, exportNode, distillNode], () => import('./run/model.js'));

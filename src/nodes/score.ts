@@ -5,11 +5,23 @@
  * scores, direction, pruning order and the oriented `keep` score (lowest pruned first). Fusion
  * nodes output the same type, so any consumer of an order (pruning curves, reports) takes either.
  */
-import type { NodeDecl } from '../artifacts/node-type.js';
+import type { InputFactsMap, NodeDecl, StaticFacts } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import type { SignalParams } from '../ml/signals/compute.js';
 import { SIGNAL_DIRECTIONS, SIGNAL_NAMES, type Direction, type SignalName } from '../ml/signals/types.js';
 import { family } from './family.js';
+import { factsOf, sameLayers } from './static-facts.js';
+
+/** A scores artifact's facts: its signal name (as fusions' `weights` name it) and the layers of its source. */
+function scoresFacts(signal: string, source: StaticFacts): { scores: StaticFacts } {
+  return { scores: { ...sameLayers(source), signal } };
+}
+
+/** The layers a baseline orders: its model's, or its capture's. */
+function baselineSource(inputs: InputFactsMap): StaticFacts {
+  const m = factsOf(inputs, 'model');
+  return Object.keys(m).length > 0 ? m : factsOf(inputs, 'signals');
+}
 
 export type SignalNodeParams = SignalParams & { direction: Direction };
 
@@ -60,6 +72,7 @@ export const signalNodes: ReadonlyArray<NodeDecl<SignalNodeParams>> = SIGNAL_NAM
   params: { ...(EXTRA_PARAMS[name] ?? {}), direction: directionParam(SIGNAL_DIRECTIONS[name]) },
   inputs: signalsIn,
   outputs: scoresOut,
+  facts: (_p, inputs) => scoresFacts(name, factsOf(inputs, 'signals')),
 }));
 
 /** The signal a `score/<signal>` type computes. */
@@ -79,6 +92,7 @@ export const randomNode: NodeDecl<{ seed: number }> = {
   params: { seed: { type: 'integer', default: 42, description: 'Permutation seed (mulberry32, Fisher-Yates).' } },
   inputs: baselineInputs,
   outputs: scoresOut,
+  facts: (_p, inputs) => scoresFacts('random', baselineSource(inputs)),
 };
 
 export const topDownNode: NodeDecl = {
@@ -88,6 +102,7 @@ export const topDownNode: NodeDecl = {
   params: {},
   inputs: baselineInputs,
   outputs: scoresOut,
+  facts: (_p, inputs) => scoresFacts('top-down', baselineSource(inputs)),
 };
 
 export const bottomUpNode: NodeDecl = {
@@ -97,6 +112,7 @@ export const bottomUpNode: NodeDecl = {
   params: {},
   inputs: baselineInputs,
   outputs: scoresOut,
+  facts: (_p, inputs) => scoresFacts('bottom-up', baselineSource(inputs)),
 };
 
 export const ablationScoreNode: NodeDecl = {
@@ -106,6 +122,7 @@ export const ablationScoreNode: NodeDecl = {
   params: {},
   inputs: { ablation: { type: 'ablation', description: 'A prune/ablation result.' } },
   outputs: scoresOut,
+  facts: (_p, inputs) => scoresFacts('ablation', factsOf(inputs, 'ablation')),
 };
 
 export const scoreNodes = family([...signalNodes, randomNode, topDownNode, bottomUpNode, ablationScoreNode], () => import('./run/score.js'));

@@ -4,8 +4,9 @@
  * cache as a FilesManifest and restored to their paths on a cache hit, so a dependent shell
  * node always finds them. This makes layerfuse a general pipeline tool before any ML node.
  */
-import type { NodeDecl } from '../artifacts/node-type.js';
+import type { CheckContext, NodeDecl } from '../artifacts/node-type.js';
 import type { FilesManifest } from '../artifacts/types.js';
+import { confinedRelative, linkEscape } from '../confined-path.js';
 import { family } from './family.js';
 
 export interface ShellParams {
@@ -23,7 +24,10 @@ export const shellNode: NodeDecl<ShellParams> = {
   version: 2,
   description: 'Run a shell command in the pipeline directory; declared input files join the key, declared outputs are cached and restored.',
   params: {
-    run: { type: 'string', description: 'The command, run by the shell in the pipeline directory (or `cwd`).' },
+    run: {
+      type: 'string',
+      description: 'The command, run by the shell in the pipeline directory (or `cwd`); `${in.ID}` is the path of input ID (under `data`) as files.',
+    },
     inputs: {
       type: 'array',
       items: { type: 'string' },
@@ -52,14 +56,68 @@ export const shellNode: NodeDecl<ShellParams> = {
   required: ['run'],
   inputs: {
     after: { type: 'any', many: true, optional: true, description: 'Nodes to run first; their declared output files are in place before this command runs.' },
-    data: { type: 'any', many: true, optional: true, description: 'Same as `after`, for nodes whose outputs this command reads.' },
+    data: {
+      type: 'any',
+      many: true,
+      optional: true,
+      description:
+        'Nodes whose outputs this command reads: run first, and each output written as files for it, at the path in $LAYERFUSE_IN_<ID> and `${in.ID}` in `run` (ID.PORT when a node gives several; $LAYERFUSE_INPUTS is a JSON index of all).',
+    },
   },
   outputs: {
     files: { type: 'files', description: 'The declared output files, keyed by path relative to the pipeline directory.' },
     results: { type: 'files', publish: true, description: 'The outputs named by `publish`, materialized into results/<pipeline>/<node id>/.' },
   },
+  inputPaths: { params: ['run'], ports: ['data'] },
   inputFiles: (p) => p.inputs,
   restore: (ctx, _p, outputs) => ctx.writeFiles(outputs.files as FilesManifest, ctx.pipelineDir),
+  check: checkPaths,
 };
+
+/** The literal folders in front of a glob's first wildcard (`data/*.csv` -> `data`). */
+function literalPrefix(pattern: string): string {
+  const parts = pattern.split('/');
+  const i = parts.findIndex((p) => /[*?]/.test(p));
+  return (i === -1 ? parts : parts.slice(0, i)).join('/');
+}
+
+/**
+ * Every path the node writes, deletes, reads or runs in stays inside the pipeline folder: a
+ * declared output is deleted before the command runs, so `..` or `.` there would delete the
+ * user's files. Lexically (after normalisation) and on disk (no link out of the folder on the way).
+ */
+async function checkPaths(ctx: CheckContext<ShellParams>): Promise<void> {
+  const p = ctx.params;
+  /** The paths of `list` that are inside, by index; the others are reported. */
+  const check = async (list: readonly string[] | undefined, what: string, at: string, glob = false): Promise<Map<number, string>> => {
+    const ok = new Map<number, string>();
+    for (const [i, path] of (list ?? []).entries()) {
+      const c = confinedRelative(path);
+      if ('why' in c) {
+        ctx.error(`${what} '${path}' ${c.why}; ${what}s must stay inside the pipeline folder`, `${at}.${i}`);
+        continue;
+      }
+      const escape = await linkEscape(ctx.pipelineDir, glob ? literalPrefix(c.rel) : c.rel);
+      if (escape) ctx.error(`${what} '${path}' leaves the pipeline folder: ${escape}`, `${at}.${i}`);
+      else ok.set(i, c.rel);
+    }
+    return ok;
+  };
+  const outputs = [...(await check(p.outputs, 'output', 'outputs')).values()];
+  await check(p.inputs, 'input', 'inputs', true);
+  for (const [i, rel] of await check(p.publish, 'published path', 'publish')) {
+    if (!outputs.some((o) => rel === o || rel.startsWith(`${o}/`) || o.startsWith(`${rel}/`))) {
+      ctx.error(`published path '${p.publish?.[i] ?? rel}' is not among its declared outputs (${p.outputs.join(', ') || 'none'})`, `publish.${i}`);
+    }
+  }
+  if (p.cwd !== undefined) {
+    const c = confinedRelative(p.cwd, { allowRoot: true });
+    if ('why' in c) ctx.error(`cwd '${p.cwd}' ${c.why}; the command runs inside the pipeline folder`, 'cwd');
+    else {
+      const escape = await linkEscape(ctx.pipelineDir, c.rel);
+      if (escape) ctx.error(`cwd '${p.cwd}' leaves the pipeline folder: ${escape}`, 'cwd');
+    }
+  }
+}
 
 export const shellNodes = family([shellNode], () => import('./run/shell.js'));

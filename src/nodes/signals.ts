@@ -14,6 +14,7 @@ import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { CAPTURE_GROUPS, type CaptureGroup } from '../ml/signals/types.js';
 import { family } from './family.js';
+import { factsOf, sameLayers } from './static-facts.js';
 
 export interface CaptureParams {
   batch: number;
@@ -53,6 +54,7 @@ export const captureNode: NodeDecl<CaptureParams> = {
     data: { type: 'dataset', description: 'The dataset; its calibration split is read (see `split`).' },
   },
   outputs: { signals: { type: 'signals', description: 'Captured statistics, read by the score/* nodes.' } },
+  facts: (_p, inputs) => ({ signals: sameLayers(factsOf(inputs, 'model')) }),
   worker: true,
 };
 

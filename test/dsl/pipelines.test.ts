@@ -1,9 +1,10 @@
-/** Every pipeline shipped in pipelines/ validates against the real schemas/ (house rule). */
+/** Every pipeline shipped in pipelines/ validates against the real schemas/ and passes the node types' static checks (house rule). */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatDiagnostics, loadPipeline } from '../../src/dsl/index.js';
+import { formatDiagnostics } from '../../src/dsl/index.js';
+import { loadPipeline } from '../../src/load-pipeline.js';
 import { repoRoot } from '../util/shared.js';
 
 const dir = join(repoRoot, 'pipelines');

@@ -138,3 +138,76 @@ void test('a node reading a corrupt object fails naming it; the next run recompu
   assert.deepEqual(statuses(third), { b: 'succeeded', r: 'cached', pad: 'cached' }, 'b makes the same bytes again: r keeps its result');
   assert.equal(sha256Hex(await rig.cache.getBytes(digest)), digest);
 });
+
+void test('an index entry of the wrong shape or edited by hand is put aside with a warning and its node reruns', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const g = rig.graph({ a: { type: 'fake/const', params: { value: 41 } }, b: { type: 'fake/sum', params: { add: 1 }, inputs: { xs: ['a'] } } });
+  const first = await rig.run(g);
+  const keyA = first.nodes.get('a')!.key!;
+  const indexA = join(rig.cacheDir, 'index', keyA);
+  for (const bad of ['null', '[]', '{"bogus":1}', (await readFile(indexA, 'utf8')).replace('"manifest":{"value":41}', '"manifest":{"value":42}')]) {
+    await writeFile(indexA, bad);
+    rig.counter.reset();
+    rig.events.length = 0;
+    const again = await rig.run(g);
+    assert.deepEqual(statuses(again), { a: 'succeeded', b: 'cached' }, bad);
+    assert.equal(rig.counter.get('a'), 1);
+    assert.equal(warnings(rig).length, 1, bad);
+    assert.match(warnings(rig)[0]!, new RegExp(`^a: cache entry ${keyA.slice(0, 12)} .*; moved to .*corrupt.*index-${keyA}.*; running the node again$`));
+  }
+  assert.deepEqual((await verifyCache(rig.cache as FsCache)).problems, []);
+});
+
+const memoTypes: Array<NodeType<never>> = [
+  {
+    type: 'fake/memo-eval',
+    version: 1,
+    description: 'an evaluation memoized across nodes',
+    params: { tag: {} },
+    inputs: {},
+    outputs: { out: { type: 'json', description: 'accuracy' } },
+    async run(ctx) {
+      const value = await ctx.memo({ eval: 'same-model' }, async () => {
+        ctx.log('computing');
+        return { accuracy: 0.9 };
+      });
+      return { out: value };
+    },
+  },
+];
+
+void test('a memoized value edited by hand is caught by verify and recomputed (with a warning), never used', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  for (const type of memoTypes) rig.types.set(type.type, type);
+  const first = await rig.run(rig.graph({ e1: { type: 'fake/memo-eval', params: { tag: 1 } } }));
+  assert.equal(first.ok, true);
+  const memoDir = join(rig.cacheDir, 'memo');
+  const [name] = (await readdir(memoDir)).filter((n) => !n.startsWith('.'));
+  const path = join(memoDir, name!);
+  await writeFile(path, (await readFile(path, 'utf8')).replace('0.9', '0.99'));
+  const verified = await verifyCache(rig.cache as FsCache);
+  assert.deepEqual(verified.problems, [`memo ${name}: does not match its digest (its value was changed after it was stored) (a run moves it to corrupt/ and computes it again)`]);
+  rig.events.length = 0;
+  const second = await rig.run(rig.graph({ e2: { type: 'fake/memo-eval', params: { tag: 2 } } }));
+  assert.deepEqual(second.nodes.get('e2')?.outputs?.out?.manifest, { accuracy: 0.9 }, 'recomputed, not the edited 0.99');
+  assert.equal(warnings(rig).length, 1);
+  assert.match(warnings(rig)[0]!, /^e2: memoized value [0-9a-f]{12} does not match its digest .*; moved to .*corrupt.*; computing it again$/);
+  assert.deepEqual((await verifyCache(rig.cache as FsCache)).problems, []);
+});
+
+void test('memoize from a fresh cache handle (as a worker opens one): an edited value is recomputed and reported to its caller', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const { memoize } = await import('../../src/executor/node-context.js');
+  await memoize(rig.cache, { eval: 'k' }, async () => ({ accuracy: 0.5 }));
+  const memoDir = join(rig.cacheDir, 'memo');
+  const [name] = (await readdir(memoDir)).filter((n) => !n.startsWith('.'));
+  await writeFile(join(memoDir, name!), (await readFile(join(memoDir, name!), 'utf8')).replace('0.5', '0.7'));
+  const seen: string[] = [];
+  const { FsCache } = await import('../../src/executor/fs-cache.js');
+  const value = await memoize(new FsCache(rig.cacheDir), { eval: 'k' }, async () => ({ accuracy: 0.5 }), undefined, (m) => seen.push(m));
+  assert.deepEqual(value, { accuracy: 0.5 });
+  assert.equal(seen.length, 1);
+});

@@ -180,3 +180,12 @@ void test('shell: `publish` copies outputs into results/<pipeline>/<node>/ on ev
   const bad = await rig.run(g(['nope.md']));
   assert.match(bad.nodes.get('rep')?.message ?? '', /^node rep: publish 'nope.md' is not among its declared outputs \(out\/figs\/a.svg, out\/report.md, tmp.txt\)$/);
 });
+
+void test('shell: `::progress DONE/TOTAL message` lines become progress events, and stay out of a failure\'s tail', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const s = await rig.run(rig.graph({ p: { type: 'shell', params: { run: 'echo "::progress 1/3 first"; echo "::progress 3/3"; echo real; exit 2' } } }));
+  const progress = rig.events.flatMap((e) => (e.kind === 'progress' ? [e.progress] : []));
+  assert.deepEqual(progress, [{ done: 1, total: 3, message: 'first' }, { done: 3, total: 3 }]);
+  assert.equal(s.failures[0]?.message, 'node p: command exited with code 2; last output:\n  real');
+});

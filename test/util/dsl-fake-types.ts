@@ -102,6 +102,15 @@ export const fakeNodeTypes: NodeDecl<never>[] = [
     cacheable: false,
   }),
   t({
+    type: 'util/shell',
+    description: 'a command that reads its data inputs as files',
+    params: { run: { type: 'string', description: 'the command' }, note: { type: 'string', default: '', description: 'text' } },
+    required: ['run'],
+    inputs: { data: port('any', { many: true, optional: true }), after: port('any', { many: true, optional: true }) },
+    outputs: { files: port('files') },
+    inputPaths: { params: ['run'], ports: ['data'] },
+  }),
+  t({
     type: 'util/sink',
     description: 'no outputs',
     params: {},

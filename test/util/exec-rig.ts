@@ -80,7 +80,8 @@ function value(a: Artifact | Artifact[] | undefined): unknown {
 /**
  * Fake types: `fake/const` outputs `{value: params.value}`; `fake/sum` adds its `xs` inputs and
  * params.add; `fake/mod` outputs `xs[0] % params.m` (for early cut-off); `fake/fail` throws a
- * NodeError; `fake/wait` waits until `release()` is called (or the signal aborts).
+ * NodeError; `fake/wait` waits until `release()` is called (or the signal aborts); `fake/warn`
+ * warns `params.warnings` and outputs their count.
  */
 export function fakeTypes(counter: Counter, gate?: { wait: Promise<void> }): Map<string, NodeType<never>> {
   const out = { out: { type: 'json' as const, description: 'value' } };
@@ -135,6 +136,20 @@ export function fakeTypes(counter: Counter, gate?: { wait: Promise<void> }): Map
         counter.hit(ctx.nodeId);
         ctx.log('about to fail');
         throw new NodeError(`node ${ctx.nodeId}: failed on purpose`);
+      },
+    },
+    {
+      type: 'fake/warn',
+      version: 1,
+      description: 'warns',
+      params: { warnings: {} },
+      inputs: xs,
+      outputs: out,
+      async run(ctx, p) {
+        counter.hit(ctx.nodeId);
+        const ws = (p.warnings as string[] | undefined) ?? [];
+        for (const w of ws) ctx.warn(w);
+        return { out: { value: ws.length } };
       },
     },
     {

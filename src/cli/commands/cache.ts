@@ -6,12 +6,15 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { GC_GRACE_MS, gcCache, lockFilePath, readPipelineLock, referencedObjects, verifyCache, type FsCache, type IndexRecord } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
+import { GC_GRACE_MS, gcCache, lockFilePath, parseIndexRecord, readPipelineLock, referencedObjects, verifyCache, type FsCache } from '../../executor/index.js';
+import { openStore } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, UsageError } from '../command.js';
 import { writeErr, writeOut } from '../output.js';
 
 const USAGE = `usage: layerfuse cache ls|verify|gc [--cache-dir DIR]
+
+The cache: --cache-dir, else $LAYERFUSE_CACHE_DIR, else cache/ in the project root of the
+current directory (the nearest folder up with a .layerfuse, .git or package.json).
 
   ls                      list cached node results
   verify                  rehash every object and check every entry's references (exit 1 on a problem)
@@ -42,13 +45,12 @@ async function ls(cache: FsCache): Promise<number> {
   const sizes = new Map<string, number>();
   for (const key of keys) {
     const path = join(cache.dir, 'index', key);
-    let record: IndexRecord;
-    try {
-      record = JSON.parse(await readFile(path, 'utf8')) as IndexRecord;
-    } catch {
-      rows.push({ node: '?', line: `${key.slice(0, 12)}  (unreadable entry)` });
+    const parsed = parseIndexRecord(await readFile(path, 'utf8').catch((e: Error) => `(${e.message})`), key);
+    if (!('ok' in parsed)) {
+      rows.push({ node: '?', line: `${key.slice(0, 12)}  (corrupt entry: ${parsed.problem}; \`cache verify\` lists it, a run replaces it)` });
       continue;
     }
+    const record = parsed.ok;
     let size = 0;
     for (const d of referencedObjects(record)) {
       let s = sizes.get(d);
@@ -121,11 +123,11 @@ export function run(argv: string[]): Promise<number> {
     switch (sub) {
       case 'ls': {
         const { values } = parseCommand(rest, CACHE_DIR_OPTION, none);
-        return ls(await openCache(values['cache-dir'], 'read'));
+        return ls((await openStore(undefined, values, 'read')).cache);
       }
       case 'verify': {
         const { values } = parseCommand(rest, CACHE_DIR_OPTION, none);
-        return verify(await openCache(values['cache-dir'], 'read'));
+        return verify((await openStore(undefined, values, 'read')).cache);
       }
       case 'gc': {
         const { values } = parseCommand(
@@ -133,7 +135,7 @@ export function run(argv: string[]): Promise<number> {
           { ...CACHE_DIR_OPTION, keep: { type: 'string', multiple: true }, 'keep-days': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
           none,
         );
-        return gc(await openCache(values['cache-dir'], values['dry-run'] ? 'read' : 'write'), values);
+        return gc((await openStore(undefined, values, values['dry-run'] ? 'read' : 'write')).cache, values);
       }
       default:
         throw new UsageError(`unknown subcommand '${sub}' (ls, verify or gc)`, true);

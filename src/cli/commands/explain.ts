@@ -5,7 +5,7 @@
 import type { PipelineGraph } from '../../dsl/index.js';
 import { prettyCanonicalJson } from '../../artifacts/canonical-json.js';
 import { diffComponents, planPipeline, type PlanEntry } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
+import { openStore } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
 import { writeOut } from '../output.js';
 import { loadGraph, requireNode } from '../pipeline-load.js';
@@ -22,7 +22,8 @@ export function run(argv: string[]): Promise<number> {
     const [file, nodeId] = positionals as [string, string];
     const graph = await loadGraph(file, values.set ?? []);
     requireNode(graph, file, nodeId);
-    const entries = await planPipeline(graph, { cache: await openCache(values['cache-dir'], 'read'), only: [nodeId] });
+    const { cache } = await openStore(graph.file, values, 'read');
+    const entries = await planPipeline(graph, { cache, only: [nodeId] });
     writeOut(explainText(graph, entries, nodeId));
     return 0;
   });

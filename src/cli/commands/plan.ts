@@ -4,9 +4,9 @@
  * cacheable`, `upstream runs: ...`), diffed against the lock file of the last run.
  */
 import { planPipeline, type PlanEntry } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
+import { openStore, storeNotice } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION } from '../command.js';
-import { writeOut } from '../output.js';
+import { writeErr, writeOut } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 
 const USAGE = `usage: layerfuse plan PIPELINE [--set key=value]... [--only ID]... [--force ID]... [--cache-dir DIR] [--json]
@@ -30,7 +30,10 @@ export function run(argv: string[]): Promise<number> {
       { min: 1, max: 1, what: 'one PIPELINE' },
     );
     const graph = await loadGraph(positionals[0]!, values.set ?? []);
-    const entries = await planPipeline(graph, { cache: await openCache(values['cache-dir'], 'read'), only: values.only ?? [], force: values.force ?? [] });
+    const { cache, store } = await openStore(graph.file, values, 'read');
+    const notice = storeNotice(store);
+    if (notice) writeErr(notice + '\n');
+    const entries = await planPipeline(graph, { cache, only: values.only ?? [], force: values.force ?? [] });
     if (values.json) {
       const out = entries.map((e) => ({ id: e.id, type: e.type, action: e.action, reasons: e.reasons, ...(e.key ? { key: e.key } : {}) }));
       writeOut(JSON.stringify(out, null, 2) + '\n');

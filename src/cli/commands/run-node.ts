@@ -6,15 +6,15 @@
  * `runNode`; the executor's own worker subprocesses use its worker entry, not this command.
  */
 import { runNode } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
-import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { openStore } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, RESULTS_DIR_OPTION, runCommand, SET_OPTION, UsageError } from '../command.js';
 import { loadGraph, requireNode } from '../pipeline-load.js';
 import { INFERENCE_OPTIONS, INFERENCE_USAGE, inferenceFlags } from '../inference-options.js';
 import { progressLogger } from '../progress.js';
 import { BACKENDS, runWithSignals } from './run.js';
 
-const USAGE = `usage: layerfuse run-node PIPELINE NODE [--set key=value]... [--cache-dir DIR] [--force] [--backend B]
-       [--engine E] [--ort-provider P] [--threads N]
+const USAGE = `usage: layerfuse run-node PIPELINE NODE [--set key=value]... [--cache-dir DIR] [--results-dir DIR] [--force] [--backend B]
+       [--engine E] [--ort-provider P] [--threads N] [--wasm-threads N]
 
 Run one node (by hand, or as a Slurm job): every node it depends on must already be cached (run
 them first, e.g. \`layerfuse run PIPELINE --only DEP\`); their outputs are restored, then NODE
@@ -29,7 +29,7 @@ export function run(argv: string[]): Promise<number> {
   return runCommand('run-node', USAGE, async () => {
     const { values: v, positionals } = parseCommand(
       argv,
-      { ...SET_OPTION, ...CACHE_DIR_OPTION, force: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' }, ...INFERENCE_OPTIONS },
+      { ...SET_OPTION, ...CACHE_DIR_OPTION, ...RESULTS_DIR_OPTION, force: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' }, ...INFERENCE_OPTIONS },
       { min: 2, max: 2, what: 'PIPELINE NODE' },
     );
     const [file, nodeId] = positionals as [string, string];
@@ -37,7 +37,7 @@ export function run(argv: string[]): Promise<number> {
     const inference = inferenceFlags(v);
     const graph = await loadGraph(file, v.set ?? []);
     requireNode(graph, file, nodeId);
-    const cache = await openCache(v['cache-dir'], 'write');
-    return runWithSignals((signal) => runNode(graph, nodeId, { cache, force: v.force, backend: v.backend, ...inference, logger: progressLogger(), signal }));
+    const { cache, store } = await openStore(graph.file, v, 'write');
+    return runWithSignals((signal) => runNode(graph, nodeId, { cache, resultsDir: store.resultsDir, force: v.force, backend: v.backend, ...inference, logger: progressLogger(), signal }));
   });
 }

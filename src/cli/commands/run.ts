@@ -6,8 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { runPipeline, type RunOptions, type RunSummary } from '../../executor/index.js';
-import { openCache } from '../cache-dir.js';
-import { CACHE_DIR_OPTION, parseCommand, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { openStore, storeNotice } from '../cache-dir.js';
+import { CACHE_DIR_OPTION, parseCommand, RESULTS_DIR_OPTION, runCommand, SET_OPTION, UsageError } from '../command.js';
 import { INFERENCE_OPTIONS, INFERENCE_USAGE, inferenceFlags } from '../inference-options.js';
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
@@ -20,7 +20,10 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --only ID           run only this node (or group) and what it needs (repeatable)
   --force ID          rerun this node (or group) even when cached (repeatable)
   --keep-going        after a failure, run everything not downstream of it
-  --cache-dir DIR     the cache (default: cache/ in the current directory)
+  --cache-dir DIR     the cache (default: $LAYERFUSE_CACHE_DIR, else cache/ in the project root: the
+                      nearest folder up from PIPELINE with a .layerfuse, .git or package.json)
+  --results-dir DIR   where published outputs go (default: $LAYERFUSE_RESULTS_DIR, else results/
+                      in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
 ${INFERENCE_USAGE}
 
@@ -47,6 +50,10 @@ export function summaryText(s: RunSummary, ms: number): string {
     for (const l of nodeMessage(f.id, f.message ?? '').split('\n')) lines.push(`  ${l}`);
     if (f.logFile) lines.push(`  log: ${rel(f.logFile)}`);
   }
+  if (s.warnings.length > 0) {
+    lines.push('', 'warnings:');
+    for (const w of s.warnings) lines.push(`  ${w.node}: ${w.message.split('\n').join('\n    ')}`);
+  }
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
   if (published.length > 0) {
     lines.push('', 'results:');
@@ -62,6 +69,7 @@ export function run(argv: string[]): Promise<number> {
       {
         ...SET_OPTION,
         ...CACHE_DIR_OPTION,
+        ...RESULTS_DIR_OPTION,
         jobs: { type: 'string', short: 'j' },
         only: { type: 'string', multiple: true },
         force: { type: 'string', multiple: true },
@@ -76,9 +84,12 @@ export function run(argv: string[]): Promise<number> {
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
     const inference = inferenceFlags(v);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
-    const cache = await openCache(v['cache-dir'], 'write');
+    const { cache, store } = await openStore(graph.file, v, 'write');
+    const notice = storeNotice(store);
+    if (notice) writeErr(notice + '\n');
     const options: RunOptions = {
       cache,
+      resultsDir: store.resultsDir,
       jobs,
       only: v.only ?? [],
       force: v.force ?? [],

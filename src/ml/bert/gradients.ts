@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
 import { checkBatch, forwardRaw, type ForwardOptions, type ForwardResult } from './forward.js';
-import { crossEntropyOf } from './loss.js';
+import { crossEntropyLoss, type BatchLoss } from './loss.js';
 import { readScalar, segmentLossAndGrads } from './segment-grads.js';
 
 export { crossEntropyOf as crossEntropy } from './loss.js';
@@ -70,6 +70,8 @@ export interface GradOptions extends ForwardOptions {
    * is recomputed.
    */
   tapedLayers?: number;
+  /** The loss to differentiate (default: batch-mean cross-entropy). */
+  loss?: BatchLoss;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function lossAndGrads(model: BertClassifier, batch: Batch, opts: Gr
     const taped = opts.tapedLayers ?? Math.max(0, Math.min(fitting, layers.length - 1));
     const labels = tf.tensor1d(batch.labels, 'int32');
     try {
-      return await segmentLossAndGrads(model, batch, labels, { ...opts, layers }, taped);
+      return await segmentLossAndGrads(model, batch, labels, { ...opts, layers }, taped, opts.loss);
     } finally {
       labels.dispose();
     }
@@ -107,7 +109,7 @@ export async function lossAndGrads(model: BertClassifier, batch: Batch, opts: Gr
       // Keep the forward's outputs past the gradient's internal tidy: they are results too.
       fwd = r;
       for (const t of [r.logits, ...(r.hidden ?? []), ...(r.attention ?? []), ...(r.ffnPre ?? [])]) tf.keep(t);
-      return crossEntropyOf(r.logits, labels);
+      return (opts.loss ?? crossEntropyLoss)(r.logits, labels, batch);
     }, [...params.values()]);
     const out = new Map<string, tf.Tensor>();
     for (const [varName, g] of Object.entries(grads)) out.set(byVarName.get(varName) ?? varName, g);

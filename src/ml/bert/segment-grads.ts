@@ -11,7 +11,7 @@ import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
 import { embeddingStage, headStage, layerStage, layersStage, stageContext, type ForwardOptions, type ForwardResult } from './forward.js';
 import { EMBEDDING_NAMES, HEAD_NAMES, LAYER_SUFFIXES, layerParamName } from './names.js';
-import { crossEntropyOf } from './loss.js';
+import { crossEntropyLoss, type BatchLoss } from './loss.js';
 import { readBack } from '../read-back.js';
 
 export interface SegmentGrads {
@@ -34,7 +34,7 @@ function vjp(f: (...args: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[], dy: tf.T
   return tf.grads(f)(args, dy);
 }
 
-export async function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0): Promise<SegmentGrads> {
+export async function segmentLossAndGrads(model: BertClassifier, batch: Batch, labels: tf.Tensor1D, opts: ForwardOptions, taped = 0, lossFn: BatchLoss = crossEntropyLoss): Promise<SegmentGrads> {
   const layers = model.resolveLayers(opts.layers);
   const top = Math.max(0, Math.min(Math.floor(taped), layers.length));
   const bottom = layers.slice(0, layers.length - top);
@@ -77,7 +77,7 @@ export async function segmentLossAndGrads(model: BertClassifier, batch: Batch, l
         }
         const logits = headStage(ctx, h);
         fwd.logits = tf.keep(logits);
-        return crossEntropyOf(logits, labels);
+        return lossFn(logits, labels, batch);
       })([last, ...tapedParams]);
       // Read after the backward: a read here would stall the GPU's queue mid-pass.
       lossT = tf.keep(value);

@@ -34,3 +34,4 @@ export {
   type SpamAssassinTask,
 } from './spam-assassin.js';
 export { DEFAULT_MAX_CHARS, scrubBody } from './spam-assassin-scrub.js';
+export { datasetName } from './name.js';

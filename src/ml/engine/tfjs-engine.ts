@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertClassifier } from '../bert/model.js';
 import { disposeResult, embeddingStage, forward, headStage, layerStage, stageContext, type StageContext } from '../bert/forward.js';
+import { readBack } from '../read-back.js';
 import type { Batch } from '../types.js';
 import type { LayerEngine } from './types.js';
 
@@ -64,7 +65,7 @@ export class TfjsLayerEngine implements LayerEngine<tf.Tensor2D> {
     const ctx = this.ctxFor(batch);
     const logits = tf.tidy(() => headStage(ctx, h));
     try {
-      return (await logits.data()) as Float32Array;
+      return (await readBack(logits)) as Float32Array;
     } finally {
       logits.dispose();
     }
@@ -73,7 +74,7 @@ export class TfjsLayerEngine implements LayerEngine<tf.Tensor2D> {
   async logits(batch: Batch, kept: readonly number[]): Promise<Float32Array> {
     const r = forward(this.model, batch, { layers: kept });
     try {
-      return (await r.logits.data()) as Float32Array;
+      return (await readBack(r.logits)) as Float32Array;
     } finally {
       disposeResult(r);
     }

@@ -2,4 +2,4 @@
 export { computeMetrics, confusionMatrix, metricsFromConfusion, type ClassMetrics, type Metrics } from './metrics.js';
 export { argmaxRows, NonFiniteLogitsError, runSplit, softmaxRow, type LogitsFn, type RunOptions, type SplitOutputs } from './runner.js';
 export { bertLogits } from './bert-logits.js';
-export { engineLogits } from './engine-logits.js';
+export { majorityBaseline, majorityWarning, type MajorityBaseline } from './majority.js';

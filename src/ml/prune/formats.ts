@@ -6,6 +6,7 @@
  *
  * Layer numbering: original 0-based encoder indices throughout (docs/method.md).
  */
+import { InputError } from '../../artifacts/errors.js';
 
 export const CURVE_FORMAT = 'layerfuse/curve@1';
 export const DISTILLATION_FORMAT = 'layerfuse/distillation@1';
@@ -51,8 +52,12 @@ export interface CurveManifest {
   max_drop?: number;
   /** k = 0..L-1. */
   points: CurvePoint[];
-  /** The chosen model: argmax over k >= 1 on select_on, ties to the larger k (see max_drop). */
-  best: { k: number; kept: number[]; removed: number[] };
+  /**
+   * The chosen model: argmax over k >= 1 on select_on, ties to the larger k; with max_drop, the
+   * largest k >= 1 within max_drop of the unpruned model (src/ml/prune/best-k.ts). `rule` says
+   * which applied; `max-drop-unmet`: no k met max_drop, so the argmax rule chose.
+   */
+  best: { k: number; kept: number[]; removed: number[]; rule: 'argmax' | 'max-drop' | 'max-drop-unmet' };
   /** Engine and backend that ran the evaluations. */
   engine: string;
 }
@@ -78,4 +83,17 @@ export interface DistillationManifest {
   /** With `control: true`: the same student trained the same steps on hard labels alone. */
   control: DistilledModelScore | null;
   params: { temperature: number; alpha: number; epochs: number; lr: number; batch_size: number; warmup: number; seed: number };
+}
+
+/** Check that a value is a curve manifest; `what` starts the error (e.g. the input port). */
+export function asCurveManifest(value: unknown, what = 'curve'): CurveManifest {
+  const m = value as Partial<CurveManifest> | null;
+  if (!m || m.format !== CURVE_FORMAT || !Array.isArray(m.points) || !m.best) throw new InputError(`${what}: not a ${CURVE_FORMAT} manifest`);
+  return m as CurveManifest;
+}
+
+export function asDistillationManifest(value: unknown, what = 'distillation'): DistillationManifest {
+  const m = value as Partial<DistillationManifest> | null;
+  if (!m || m.format !== DISTILLATION_FORMAT || !m.teacher || !m.distilled) throw new InputError(`${what}: not a ${DISTILLATION_FORMAT} manifest`);
+  return m as DistillationManifest;
 }

@@ -1,11 +1,13 @@
 /**
  * The training loop: seeded batches per epoch, train-mode forward with seeded dropout, batch-
- * mean cross-entropy, global-norm clipping, AdamW with linear warmup and decay. Deterministic:
- * the same model, data and options give a bitwise-identical loss sequence (on one backend).
+ * mean cross-entropy (or the caller's loss on the logits), global-norm clipping, AdamW with
+ * linear warmup and decay. Deterministic: the same model, data and options give a
+ * bitwise-identical loss sequence (on one backend).
  */
 import type { Batch } from '../types.js';
 import type { BertClassifier } from '../bert/model.js';
 import { lossAndGrads } from '../bert/gradients.js';
+import type { BatchLoss } from '../bert/loss.js';
 import { isDecayed } from '../bert/names.js';
 import { AdamW } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
@@ -46,6 +48,8 @@ export interface TrainOptions {
   dropout?: number;
   /** Kept layers to train (default all held). */
   layers?: number[];
+  /** The loss to minimise (default batch-mean cross-entropy; distillation passes its own). */
+  loss?: BatchLoss;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -90,6 +94,7 @@ export async function train(model: BertClassifier, batches: (epoch: number) => B
           training: true,
           seed: opts.seed * 1_000_003 + step,
           ...(opts.dropout !== undefined ? { dropout: opts.dropout } : {}),
+          ...(opts.loss ? { loss: opts.loss } : {}),
         });
         r.forward.logits.dispose();
         if (!Number.isFinite(r.loss)) {

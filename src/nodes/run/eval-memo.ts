@@ -3,10 +3,11 @@
  * a kept-layer set on one split of a dataset once, memoized in the cache (ctx.memo) under
  *   { format, model: digest of the effective model (its manifest restricted to the kept layers,
  *     `layers` field left out), layers: kept set, labels, split: the split blob's digest,
- *     tokenizer: tokenizer.json digest and max length, engine: the engine that runs (its name,
- *     e.g. onnxruntime-cpu or tfjs-wasm: the engines agree to ~1e-6, not bit for bit) }.
+ *     tokenizer: tokenizer.json digest and max length, engine: the engine that runs
+ *     (`onnxruntime-cpu`, `tfjs-wasm`, ...: the engines agree to ~1e-6, not bit for bit) }.
  * So a full model evaluated with kept set S and the pruned artifact withLayers(model, S) share
- * one entry, as do prune/ablation/curve nodes that reach the same subset.
+ * one entry, as do prune/ablation and the pruning curves (run/curve-scorer.ts, which reads and
+ * writes these same entries) when they reach the same subset.
  * Batch size is deliberately not in the key: padding is masked out exactly (masked attention
  * weights are exactly 0), so batching changes logits only by float summation order (~1e-7),
  * never the metrics short of an exact tie.
@@ -16,11 +17,12 @@ import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
+import { engineLogits, type EngineKind } from '../../ml/engine/index.js';
 import type { ResolvedEngine } from '../../ml/engine/select.js';
-import { computeMetrics, engineLogits, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
+import { computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
-import { engineFor, releaseEngine, resolveEngineFor } from './engine.js';
+import { engineFor, releaseEngines, resolveEngineFor } from './engines.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
 
@@ -29,9 +31,7 @@ export interface Evaluation extends Metrics {
   split: SplitName;
   /** Kept layers evaluated (original 0-based indices, ascending). */
   layers: number[];
-  /** The engine that ran: `onnxruntime-cpu`, `onnxruntime-cuda`, `tfjs-wasm`, ... */
-  engine: string;
-  /** The same name, under the field older evaluations used. */
+  /** The engine that computed it: `onnxruntime-cpu`, `onnxruntime-cuda`, `tfjs-wasm`, ... */
   backend: string;
   /** Class names, index = class id (the dataset's). */
   labels: string[];
@@ -50,8 +50,8 @@ export interface EvalTarget {
 export interface EvalOptions {
   /** Examples per forward (default 32); not part of the memo key (see above). */
   batchSize?: number;
-  /** The node's `engine` param: auto | onnxruntime | tfjs; absent: the run's `--engine`. */
-  engine?: string;
+  /** The node's `engine` param (default auto: the run's --engine); the running engine's name is part of the key. */
+  engine?: EngineKind;
 }
 
 function tokenizerOf(model: ModelManifest): TokenizerManifest {
@@ -86,41 +86,43 @@ const ENCODED_CACHE_SIZE = 8;
 
 /** Free the model kept loaded between evaluations (call when a node is done with evaluations). */
 export function releaseEvalCache(): void {
-  releaseEngine();
+  releaseEngines();
   encodedCache.clear();
 }
 
-interface Setting {
-  engine: ResolvedEngine;
+export interface Setting {
+  /** The engine's running name (`onnxruntime-cpu`, `tfjs-wasm`, ...). */
+  engine: string;
+  resolved: ResolvedEngine;
   tokenizer: TokenizerManifest;
   /** The tokenizer's max length, capped by the model's position embeddings. */
   maxLength: number;
 }
 
-interface Prepared extends Setting {
+export interface Prepared extends Setting {
   loaded: BertTokenizer;
   examples: Example[];
 }
 
 /** What the key needs: checks, the engine that runs, the effective max length. */
-async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, opts: EvalOptions): Promise<Setting> {
+export async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, kind?: EngineKind): Promise<Setting> {
   if (!dataset.splits[split]) throw new NodeError(`${ctx.nodeId}: the dataset has no split '${split}'`);
   if (model.labels.length !== dataset.labels.length) {
     throw new NodeError(
       `${ctx.nodeId}: the model has ${model.labels.length} classes (${model.labels.join(', ')}) but the dataset has ${dataset.labels.length} (${dataset.labels.join(', ')})`,
     );
   }
-  const engine = await resolveEngineFor(ctx, opts.engine);
+  const resolved = await resolveEngineFor(ctx, kind);
   const tokenizer = tokenizerOf(model);
-  return { engine, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
+  return { engine: resolved.name, resolved, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }
 
-async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
+export async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
   const loaded = await loadTokenizer(ctx, s.tokenizer, { maxLength: s.maxLength });
   return { ...s, loaded, examples: await readSplit(ctx, dataset, split) };
 }
 
-function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
+export function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
   const key = `${dataset.splits[split].$blob}/${prep.tokenizer.tokenizerJson.$blob}/${prep.maxLength}`;
   const hit = encodedCache.get(key);
   if (hit) return hit;
@@ -130,10 +132,10 @@ function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): En
   return enc;
 }
 
-// The engine is built over the whole input model (engine.ts): prune loops evaluate many
-// subsets of one model, and an engine serves any subset of the layers it holds.
+// The engine is over the whole input model: prune loops evaluate many subsets of one model, and
+// an engine serves any subset of the layers it holds.
 async function run(ctx: NodeContext, model: ModelManifest, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
-  const engine = await engineFor(ctx, model, prep.engine);
+  const engine = await engineFor(ctx, model, prep.resolved);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
   return runSplit(engineLogits(engine, effective.layers), encoded(prep, dataset, split), {
     batchSize: opts.batchSize ?? 32,
@@ -149,19 +151,18 @@ async function run(ctx: NodeContext, model: ModelManifest, effective: ModelManif
 /** Metrics of an evaluation target, computed once per key (see the top of this file). */
 export async function evaluateMemo(ctx: NodeContext, { model, dataset, split, layers }: EvalTarget, opts: EvalOptions = {}): Promise<Evaluation> {
   const effective = effectiveModel(model, layers);
-  const set = await setting(ctx, effective, dataset, split, opts);
-  const key = evaluationKey(effective, dataset, split, set.engine.name, set.maxLength);
+  const set = await setting(ctx, effective, dataset, split, opts.engine);
+  const key = evaluationKey(effective, dataset, split, set.engine, set.maxLength);
   return ctx.memo<Evaluation>(key, async () => {
     const prep = await prepare(ctx, set, dataset, split);
     const out = await run(ctx, model, effective, dataset, split, prep, opts);
     const metrics = computeMetrics(out.labels, out.predictions, dataset.labels);
-    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.engine.name})`);
+    ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.engine})`);
     return {
       format: EVALUATION_FORMAT,
       split,
       layers: effective.layers,
-      engine: prep.engine.name,
-      backend: prep.engine.name,
+      backend: prep.engine,
       labels: dataset.labels,
       ...metrics,
       predictions: Array.from(out.predictions),
@@ -174,9 +175,9 @@ export async function predictSplit(
   ctx: NodeContext,
   { model, dataset, split, layers }: EvalTarget,
   opts: EvalOptions = {},
-): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; engine: string }> {
+): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; backend: string }> {
   const effective = effectiveModel(model, layers);
-  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split, opts), dataset, split);
+  const prep = await prepare(ctx, await setting(ctx, effective, dataset, split, opts.engine), dataset, split);
   const outputs = await run(ctx, model, effective, dataset, split, prep, opts);
-  return { outputs, examples: prep.examples, layers: effective.layers, engine: prep.engine.name };
+  return { outputs, examples: prep.examples, layers: effective.layers, backend: prep.engine };
 }

@@ -28,7 +28,7 @@ export default [
     const model = inputs.one('model', asModelManifest);
     const data = inputs.one('data', asDatasetManifest);
     try {
-      const { outputs, examples, layers, engine } = await predictSplit(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size, engine: p.engine });
+      const { outputs, examples, layers, backend } = await predictSplit(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size, engine: p.engine });
       const C = data.labels.length;
       let correct = 0;
       const lines = examples.map((e, i) => {
@@ -53,8 +53,7 @@ export default [
           format: 'layerfuse/predictions@1',
           split: p.split,
           layers,
-          engine,
-          backend: engine,
+          backend,
           labels: data.labels,
           numExamples: examples.length,
           accuracy: examples.length ? correct / examples.length : 0,

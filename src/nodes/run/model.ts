@@ -4,7 +4,7 @@ import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
 import { makeConfig } from '../../ml/bert/config.js';
-import { asModelManifest, withLayers } from '../../ml/bert/manifest.js';
+import { asModelManifest, withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { BertClassifier } from '../../ml/bert/model.js';
 import { loadModel, storeModel } from '../../ml/bert/store.js';
 import { exportManifest, loadCheckpoint } from '../../ml/checkpoint/index.js';
@@ -13,8 +13,11 @@ import { asTokenizerManifest, loadTokenizer, storeTokenizer, tokenizerFiles, tok
 import { train } from '../../ml/train/index.js';
 import { readBack } from '../../ml/read-back.js';
 import { implement } from '../family.js';
-import { exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
+import { distillNode, exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
 import { pipelinePath, useBackend } from './common.js';
+import { runDistill } from './distill.js';
+import { releaseEvalCache } from './eval-memo.js';
+import { checkAgainstMajority } from './majority.js';
 
 /** Train `model` in place on the dataset's train split, with a progress bar. */
 async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifest, tokenizer: TokenizerManifest, p: TrainingParams): Promise<void> {
@@ -50,6 +53,15 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
   const seconds = (Date.now() - started) / 1000;
   ctx.log(`trained ${result.steps} steps on ${examples.length} examples in ${seconds.toFixed(1)} s; epoch losses ${result.epochLoss.map((l) => l.toFixed(4)).join(', ')}`);
   ctx.record({ trainSeconds: seconds, steps: result.steps, finalEpochLoss: result.epochLoss[result.epochLoss.length - 1] });
+}
+
+/** The majority-class check after training (the trained model is freed first: it is loaded again from the store). */
+async function checkTrained(ctx: NodeContext, model: ModelManifest, data: DatasetManifest, what: string): Promise<void> {
+  try {
+    await checkAgainstMajority(ctx, model, data, what);
+  } finally {
+    releaseEvalCache();
+  }
 }
 
 /** NaN or infinite weights make every downstream number meaningless: refuse them where they enter. */
@@ -112,13 +124,16 @@ export default [
       attentionDropout: p.dropout,
     });
     const model = BertClassifier.create(config, { seed: p.seed });
+    let stored;
     try {
       ctx.log(`model: ${config.numLayers} layers, hidden ${p.hidden}, ${p.heads} heads, ffn ${config.intermediateSize}, ${model.parameterCount()} parameters`);
       await fit(ctx, model, data, tokenizer, p);
-      return { model: await storeModel(ctx, model, { tokenizer }) };
+      stored = await storeModel(ctx, model, { tokenizer });
     } finally {
       model.dispose();
     }
+    await checkTrained(ctx, stored, data, 'the trained model');
+    return { model: stored };
   }),
 
   implement(finetuneNode, async (ctx, p, inputs) => {
@@ -127,13 +142,18 @@ export default [
     const tokenizer = asTokenizerManifest(manifest.tokenizer, "the model's tokenizer");
     await useBackend(ctx);
     const loaded = await loadModel(ctx, manifest);
+    let stored;
     try {
       await fit(ctx, loaded.model, data, tokenizer, p);
-      return { model: await storeModel(ctx, loaded.model, { tokenizer }) };
+      stored = await storeModel(ctx, loaded.model, { tokenizer });
     } finally {
       loaded.dispose();
     }
+    await checkTrained(ctx, stored, data, 'the fine-tuned model');
+    return { model: stored };
   }),
+
+  implement(distillNode, runDistill),
 
   implement(exportNode, async (ctx, p, inputs) => {
     let manifest = inputs.one('model', asModelManifest);

@@ -1,17 +1,27 @@
 /** The `shell` node's run: the command, its declared outputs stored, the published subset. */
 import { execa } from 'execa';
 import { constants as osConstants } from 'node:os';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { BlobRef, FilesManifest } from '../../artifacts/types.js';
-import { terminateGroup } from '../../process-group.js';
+import { confinedRelative, linkEscape, removeConfined } from '../../confined-path.js';
+import { SH_ALIVE_FN, terminateGroup } from '../../process-group.js';
+import type { NodeInputs } from '../../artifacts/inputs.js';
+import { materializeInputs, withInputPaths } from './shell-inputs.js';
 import { implement } from '../family.js';
 import { shellNode, type ShellParams } from '../shell.js';
 
 /** Lines of output quoted in a failure message. */
 const TAIL_LINES = 10;
+
+/**
+ * A command reports progress by printing `::progress DONE/TOTAL [message]` on a line of its own
+ * (stdout or stderr): it becomes the node's progress (the live bar on a terminal, a progress
+ * line each epoch or 10 s elsewhere). Such lines stay in the log but out of a failure's tail.
+ */
+const PROGRESS_LINE = /^::progress\s+(\d+)\s*\/\s*(\d+)(?:\s+(.*))?$/;
 
 /**
  * The command runs in a shell that first starts a watchdog in the command's process group: it
@@ -22,7 +32,7 @@ const TAIL_LINES = 10;
  * the watchdog.
  */
 function wrapped(ownerPid: number): string {
-  const watchdog = `(while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; kill -TERM 0) </dev/null >/dev/null 2>&1 &`;
+  const watchdog = `(${SH_ALIVE_FN}; while lf_alive ${ownerPid}; do sleep 1; done; kill -TERM 0) </dev/null >/dev/null 2>&1 &`;
   return `${watchdog} lf_watchdog=$!; trap 'kill $lf_watchdog 2>/dev/null' EXIT; eval "$LAYERFUSE_RUN"`;
 }
 
@@ -37,9 +47,16 @@ function describeExit(code: number | undefined, signal: string | undefined): str
 }
 const KILL_GRACE_MS = 2000;
 
-function normalizeRel(nodeId: string, path: string, what: string): string {
-  if (isAbsolute(path)) throw new NodeError(`node ${nodeId}: ${what} '${path}' must be relative to the pipeline's directory`);
-  return posix.normalize(path.replace(/\\/g, '/'));
+/**
+ * A path param inside the pipeline folder, normalised. `validate` refuses the others already;
+ * this guards the run itself (a graph built in code, a link created since validation).
+ */
+async function confined(ctx: NodeContext, path: string, what: string, allowRoot = false): Promise<string> {
+  const c = confinedRelative(path, { allowRoot });
+  if ('why' in c) throw new NodeError(`node ${ctx.nodeId}: ${what} '${path}' ${c.why}`);
+  const escape = await linkEscape(ctx.pipelineDir, c.rel);
+  if (escape) throw new NodeError(`node ${ctx.nodeId}: ${what} '${path}' leaves the pipeline folder: ${escape}`);
+  return c.rel;
 }
 
 async function listFiles(dir: string, rel: string, out: string[]): Promise<void> {
@@ -50,34 +67,58 @@ async function listFiles(dir: string, rel: string, out: string[]): Promise<void>
   }
 }
 
-async function runCommand(ctx: NodeContext, p: ShellParams): Promise<void> {
-  const cwd = resolve(ctx.pipelineDir, p.cwd ?? '.');
-  ctx.log(`$ ${p.run}`);
+/** The `data` inputs as files (shell-inputs.ts), and the command with their paths filled in. */
+async function prepareInputs(ctx: NodeContext, p: ShellParams, inputs: NodeInputs): Promise<{ command: string; env: Record<string, string> }> {
+  const data = inputs.many('data');
+  if (data.length === 0) return { command: p.run, env: {} };
+  const { byName, env } = await materializeInputs(ctx, data, join(ctx.tmpDir, 'in'));
+  for (const [name, m] of byName) ctx.log(`# input ${name}: ${m.path}`);
+  return { command: withInputPaths(p.run, byName), env };
+}
+
+async function runCommand(ctx: NodeContext, p: ShellParams, inputs: NodeInputs): Promise<void> {
+  const cwd = resolve(ctx.pipelineDir, await confined(ctx, p.cwd ?? '.', 'cwd', true));
+  const { command, env } = await prepareInputs(ctx, p, inputs);
+  ctx.log(`$ ${command}`);
   // Own process group, so stopping the node stops everything the command started.
   const child = execa(wrapped(process.pid), {
     shell: true,
     cwd,
-    env: { ...p.env, LAYERFUSE_RUN: p.run },
+    env: { ...env, ...p.env, LAYERFUSE_RUN: command },
     detached: true,
     reject: false,
     stdin: 'ignore',
     buffer: false,
   });
+  if (child.pid !== undefined) ctx.spawned?.(child.pid);
   const tail: string[] = [];
-  const onData = (chunk: Buffer): void => {
-    const text = chunk.toString();
-    ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
-    for (const l of text.split('\n')) if (l !== '') tail.push(l);
-    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+  const unfinished: Array<() => string> = [];
+  const reader = (): ((chunk: Buffer) => void) => {
+    let partial = ''; // a line not ended yet: complete lines only, for the progress protocol
+    unfinished.push(() => partial);
+    return (chunk) => {
+      const text = chunk.toString();
+      ctx.log(text.endsWith('\n') ? text.slice(0, -1) : text);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        const p = PROGRESS_LINE.exec(l);
+        if (p) ctx.progress({ done: Number(p[1]), total: Number(p[2]), ...(p[3] ? { message: p[3].trim() } : {}) });
+        else if (l !== '') tail.push(l);
+      }
+      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    };
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', reader());
+  child.stderr?.on('data', reader());
   const kill = (): void => {
     terminateGroup(child.pid, KILL_GRACE_MS);
   };
   ctx.signal.addEventListener('abort', kill, { once: true });
   try {
     const r = await child;
+    for (const last of unfinished) if (last() !== '') tail.push(last());
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
     ctx.signal.throwIfAborted();
     if (r.exitCode !== 0) {
       const how = describeExit(r.exitCode, r.signal);
@@ -94,7 +135,9 @@ function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish:
   // Keyed by paths the author chose (`__proto__` is a file name like any other): no prototype.
   const out = Object.create(null) as Record<string, BlobRef>;
   for (const entry of publish) {
-    const rel = normalizeRel(nodeId, entry, 'published path').replace(/\/$/, '');
+    const c = confinedRelative(entry);
+    if ('why' in c) throw new NodeError(`node ${nodeId}: published path '${entry}' ${c.why}`);
+    const rel = c.rel;
     const matched = Object.keys(files).filter((f) => f === rel || f.startsWith(`${rel}/`));
     if (matched.length === 0) throw new NodeError(`node ${nodeId}: publish '${entry}' is not among its declared outputs (${Object.keys(files).join(', ') || 'none'})`);
     for (const f of matched) out[f] = files[f]!;
@@ -103,13 +146,18 @@ function publishedFiles(nodeId: string, files: Record<string, BlobRef>, publish:
 }
 
 export default [
-  implement(shellNode, async (ctx, p) => {
-    const outputs = p.outputs.map((o) => normalizeRel(ctx.nodeId, o, 'output'));
-    // A stale output from an earlier run must not pass for this run's result.
-    for (const rel of outputs) await rm(resolve(ctx.pipelineDir, rel), { recursive: true, force: true });
-    await runCommand(ctx, p);
+  implement(shellNode, async (ctx, p, inputs) => {
+    const outputs: string[] = [];
+    for (const o of p.outputs) outputs.push(await confined(ctx, o, 'output'));
+    // A stale output from an earlier run must not pass for this run's result. Never the
+    // pipeline folder itself, nothing above it, nothing through a link out of it.
+    for (const rel of outputs) await removeConfined(ctx.pipelineDir, rel, `node ${ctx.nodeId}`);
+    await runCommand(ctx, p, inputs);
     const files = Object.create(null) as Record<string, BlobRef>;
     for (const rel of outputs) {
+      // The command may have made an output a link out of the folder: storing what it points at
+      // would later restore through it.
+      await confined(ctx, rel, 'output');
       const abs = resolve(ctx.pipelineDir, rel);
       let st;
       try {

@@ -1,10 +1,9 @@
 /**
- * Logits of a kept-layer set on any LayerEngine, as a LogitsFn: the engine's whole-model
- * `logits` when it has one, else embeddings -> each kept layer -> head, releasing each hidden
- * state as soon as the next exists.
+ * A LayerEngine as a plain LogitsFn for one kept-layer set: the engine's whole-model call when
+ * it has one, else embed -> each kept layer -> head, releasing each state as soon as it is used.
  */
-import type { LayerEngine } from '../engine/types.js';
-import type { LogitsFn } from './runner.js';
+import type { LogitsFn } from '../eval/runner.js';
+import type { LayerEngine } from './types.js';
 
 export function engineLogits<H>(engine: LayerEngine<H>, kept: readonly number[]): LogitsFn {
   return async (batch) => {
