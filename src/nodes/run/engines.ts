@@ -12,6 +12,7 @@ import { loadModel, type LoadedModel } from '../../ml/bert/store.js';
 import { TfjsLayerEngine, type EngineKind, type LayerEngine } from '../../ml/engine/index.js';
 import { engineModelFromManifest } from '../../ml/engine/model.js';
 import { createEngine, resolveEngine, type ResolvedEngine } from '../../ml/engine/select.js';
+import { useBackend } from './common.js';
 
 /** The engine a node runs (initialising what it needs); recorded in its run record, a fallback reason logged. */
 export async function resolveEngineFor(ctx: NodeContext, kind: EngineKind | undefined): Promise<ResolvedEngine> {
@@ -37,8 +38,13 @@ function baseIdentity(m: ModelManifest): string {
   return digestOf({ ...m, layers: undefined, tensors: undefined });
 }
 
-/** The process's TF.js model holding (at least) `effective`'s layers. */
+/**
+ * The process's TF.js model holding (at least) `effective`'s layers, on the run's tensor
+ * backend (initialised here: with ONNX Runtime as the engine nothing else may have done it, and
+ * TF.js would fall back to its slow plain-JS backend).
+ */
 export async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<LoadedModel> {
+  await useBackend(ctx, { quiet: true });
   const identity = baseIdentity(effective);
   const held = loadedModel;
   if (
