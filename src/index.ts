@@ -15,6 +15,7 @@ export { findProjectRoot, resolveStore, ROOT_MARKERS, type ProjectRoot, type Sto
 export {
   formatDiagnostic,
   formatDiagnostics,
+  loadSlurmProfile,
   toDot,
   toMermaid,
   type Diagnostic,
@@ -24,6 +25,7 @@ export {
   type Location,
   type PipelineGraph,
   type ResolvedNode,
+  type SlurmProfile,
 } from './dsl/index.js';
 export * from './executor/index.js';
 export {

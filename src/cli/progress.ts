@@ -41,7 +41,7 @@ export function statusLine(e: Extract<ExecutorEvent, { kind: 'status' }>): strin
   const head = `${label.padEnd(9)} ${e.node}`;
   switch (e.status) {
     case 'running':
-      return head + (e.worker ? ' (worker)' : '');
+      return head + (e.detail ? ` (${e.detail})` : e.worker ? ' (worker)' : '');
     case 'succeeded':
       return head + seconds(e.durationMs);
     case 'failed':
@@ -212,7 +212,8 @@ export class TtyProgress implements Logger {
     for (const [id, r] of [...this.running].sort(([a], [b]) => a.localeCompare(b))) {
       const secs = `${Math.round((now - r.since) / 1000)} s`;
       const p = r.progress;
-      const detail = p ? `${bar(p)} ${p.message ?? ''}` : 'running';
+      // A progress without a total is a status line (a Slurm job's queue state), not a bar.
+      const detail = p ? (p.total > 0 ? `${bar(p)} ${p.message ?? ''}` : (p.message ?? '')) : 'running';
       lines.push(`  ${id}  ${detail}  ${secs}`);
     }
     const text = lines.map((l) => (l.length > width - 1 ? l.slice(0, width - 2) + '…' : l)).join('\n') + '\n';

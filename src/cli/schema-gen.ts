@@ -12,6 +12,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { JsonSchema, NodeDecl, PortDecl } from '../artifacts/index.js';
+import { SLURM_PROFILE_SCHEMA } from '../dsl/slurm-profile-schema.js';
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
 
@@ -122,8 +123,29 @@ const nodeBase: JsonSchema = {
     },
     resources: {
       type: ['object', 'null'],
-      description: "Resource slots taken from pools while running (e.g. `gpu: 1`); overrides the type's defaults.",
+      description:
+        "What the node needs while it runs, overriding its type's defaults (never part of its key): pool slots such as `gpu: 1` (locally from CUDA_VISIBLE_DEVICES; on Slurm `--gres`), and for Slurm `cpus`, `mem`, `time`.",
+      properties: {
+        gpu: { type: ['integer', 'string'], minimum: 0, description: 'GPUs: a slot of the local gpu pool, or `--gres=gpu:N` on Slurm (which then sets CUDA_VISIBLE_DEVICES).' },
+        cpus: { type: ['integer', 'string'], minimum: 1, description: 'Slurm `--cpus-per-task` (the local executor ignores it).' },
+        mem: { type: ['string', 'number'], description: 'Slurm `--mem`, e.g. 16G or 512M (a bare number is MiB; the local executor ignores it).' },
+        time: { type: ['string', 'number'], description: 'Slurm `--time`, e.g. 2h, 30m, 1h30m or 02:00:00 (a bare number is minutes; the local executor ignores it).' },
+      },
       additionalProperties: { type: ['integer', 'string'], minimum: 0 },
+    },
+    retries: {
+      type: ['integer', 'string'],
+      minimum: 0,
+      description: 'Run a failed node again up to this many times (on Slurm: resubmit, growing the request by `retry`). Default 0, or the Slurm profile\'s `retries`.',
+    },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'On Slurm, how each retry grows the request, e.g. {mem: x2, time: x2}. Default: the profile\'s `retry`, else unchanged.',
+      properties: {
+        mem: { type: ['string', 'number'], description: 'Memory factor per retry, e.g. x2.' },
+        time: { type: ['string', 'number'], description: 'Time factor per retry, e.g. x2.' },
+      },
     },
     cache: { type: 'boolean', description: 'false: always run (dependents are still keyed on its output digests). Default true.' },
     description: { type: 'string', description: 'Free text for people.' },
@@ -157,6 +179,10 @@ export function buildPipelineSchema(descriptors: readonly NodeDescriptor[]): Jso
         errorMessage: 'name must start with a letter or digit and contain only letters, digits, `.`, `_` and `-`',
       },
       description: { type: 'string', description: 'Free text for people: what this pipeline is for.' },
+      executor: {
+        enum: ['local', 'slurm'],
+        description: 'Where nodes run: `local` (default: this machine) or `slurm` (every node not cached becomes a batch job; see the Slurm profile). `--executor` overrides it.',
+      },
       params: {
         type: ['object', 'null'],
         description: 'Parameters, overridable with `--set key=value`: a plain value (its type is inferred) or {type, default, description, enum}.',
@@ -206,6 +232,7 @@ export function buildSchemaFiles(types: Iterable<AnyNodeType>): Map<string, stri
   const descriptors = [...types].map(describeNodeType).sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   const files = new Map<string, string>();
   files.set('pipeline.schema.json', serialize(buildPipelineSchema(descriptors)));
+  files.set('slurm-profile.schema.json', serialize(SLURM_PROFILE_SCHEMA));
   for (const d of descriptors) files.set(`nodes/${d.type}.json`, serialize(d));
   return files;
 }

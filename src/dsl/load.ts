@@ -22,7 +22,7 @@ import { Resolver, type Edge } from './resolve.js';
 import { loadSchemaStore, SchemaLoadError, type SchemaStore } from './schema-store.js';
 import { SourceFile } from './source.js';
 import { Substituter } from './substitute.js';
-import { decodeUtf8, type BadUtf8 } from './utf8.js';
+import { decodeUtf8, type BadUtf8 } from '../artifacts/utf8.js';
 import type { Diagnostic, PipelineGraph, ResolvedNode } from './types.js';
 import { deref, locate, mapPairs } from './yaml-nav.js';
 
@@ -187,6 +187,8 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
       needs: linked.needs,
       resources: p.resources,
       cache: p.cache,
+      ...(p.retries !== undefined ? { retries: p.retries } : {}),
+      ...(p.retry !== undefined ? { retry: p.retry } : {}),
       location: p.inst.loc,
       sites: p.sites,
     });
@@ -218,7 +220,8 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
 
   const nodes = new Map<string, ResolvedNode>();
   for (const id of topoOrder(resolved.keys(), next)) nodes.set(id, resolved.get(id)!);
-  return { name: name as string, file: src.file, dir: dirname(src.file), params, nodes };
+  const executor = (data as { executor?: 'local' | 'slurm' }).executor;
+  return { name: name as string, file: src.file, dir: dirname(src.file), params, nodes, ...(executor !== undefined ? { executor } : {}) };
 }
 
 /** Read, validate, expand and resolve a pipeline file. Never throws for a bad pipeline. */

@@ -9,6 +9,7 @@ import { isMap, isSeq, type Document, type Node } from 'yaml';
 import { describeValue, translateAjvErrors } from './ajv-errors.js';
 import { dict, hasOwn, own } from './dict.js';
 import { didYouMean } from './did-you-mean.js';
+import { resourceValue, retriesValue, retryGrowthValue } from './node-requests.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Instance } from './expand.js';
 import { classify, containsNodeRef, NodeRef } from './references.js';
@@ -27,6 +28,8 @@ export interface Prepared {
   needs: NodeRef[];
   resources: Record<string, number>;
   cache: boolean;
+  retries?: number;
+  retry?: { mem?: number; time?: number };
   sites: NodeSites;
   /** Each `${in.NAME}` written in the params that allow it, checked once inputs are resolved. */
   inputPathUses: Array<{ name: string; raw: string; loc: Location }>;
@@ -143,6 +146,7 @@ export class Resolver {
     if (cacheNode && cacheNode.toJS(this.doc) === false) p.cache = false;
     this.readNeeds(p);
     this.readResources(p, fail);
+    this.readRetries(p, fail);
     if (this.sub.errors !== before) p.broken = true;
     return p;
   }
@@ -270,11 +274,27 @@ export class Resolver {
     for (const [name, pair] of mapPairs(this.doc, resNode)) {
       const v = this.sub.value(pair.value, p.inst.scope);
       if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        fail((who) => `${who}: resource \`${name}\` must be an integer >= 0, got ${describeValue(v)}`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
-        continue;
-      }
-      p.resources[name] = v;
+      const r = resourceValue(name, v);
+      if ('error' in r) fail((who) => `${who}: ${r.error}`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
+      else p.resources[name] = r.value;
+    }
+  }
+
+  private readRetries(p: Prepared, fail: (m: NodeMessage, l: Location) => void): void {
+    const f = p.inst.group.fields;
+    const retriesPair = f.get('retries');
+    if (retriesPair) {
+      const v = this.sub.value(retriesPair.value, p.inst.scope);
+      const r = v === undefined ? undefined : retriesValue(v);
+      if (r && 'error' in r) fail((who) => `${who}: ${r.error}`, this.src.node(deref(this.doc, retriesPair.value) ?? retriesPair.key));
+      else if (r) p.retries = r.value;
+    }
+    for (const [name, pair] of mapPairs(this.doc, deref(this.doc, f.get('retry')?.value))) {
+      const v = this.sub.value(pair.value, p.inst.scope);
+      if (v === undefined) continue;
+      const r = retryGrowthValue(name, v);
+      if ('error' in r) fail((who) => `${who}: ${r.error}`, this.src.node(name === 'mem' || name === 'time' ? (deref(this.doc, pair.value) ?? pair.key) : pair.key));
+      else p.retry = { ...p.retry, [name]: r.value };
     }
   }
 

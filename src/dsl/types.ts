@@ -60,10 +60,17 @@ export interface ResolvedNode {
   inputs: Record<string, InputRef | InputRef[]>;
   /** Extra ordering-only dependencies from `needs:` (not part of the key beyond ordering). */
   needs: string[];
-  /** Resource slots, the type's defaults overridden by the node's `resources:`. */
+  /**
+   * The type's defaults overridden by the node's `resources:`: pool slots (`gpu`), and for
+   * Slurm `cpus`, `mem` (MiB) and `time` (seconds). Not part of the key.
+   */
   resources: Record<string, number>;
   /** False for `cache: false` (or a type that is not cacheable): always runs. */
   cache: boolean;
+  /** `retries:` how many times a failed run is tried again; absent: the executor's default (0). */
+  retries?: number;
+  /** `retry:` growth of the Slurm request per retry (factors); absent: the profile's. */
+  retry?: { mem?: number; time?: number };
   location: Location;
   /** Positions of its `with` values (absent for graphs built in code). */
   sites?: NodeSites;
@@ -75,6 +82,8 @@ export interface PipelineGraph {
   /** Absolute path of the pipeline file, and its directory (relative paths resolve against it). */
   file: string;
   dir: string;
+  /** `executor:` from the file, when it names one (`--executor` overrides it). */
+  executor?: 'local' | 'slurm';
   /** Final param values after `--set`. */
   params: Record<string, unknown>;
   /** In a deterministic topological order (ties by id). */

@@ -27,7 +27,7 @@ export class CorruptObjectError extends Error {
 }
 
 /** Errors whose message is meant for people as is; any other error keeps its name (`TypeError: ...`). */
-const PLAIN = new Set(['Error', 'NodeError', 'CorruptObjectError']);
+const PLAIN = new Set(['Error', 'NodeError', 'CorruptObjectError', 'RunnerError', 'RunnerCancelled']);
 
 /** An error as the run summary prints it: the message, without a stack. */
 export function errorMessage(e: unknown): string {

@@ -1,10 +1,11 @@
 /**
  * Running a pipeline graph: each node's execution is created once and memoizes its promise
  * (wireit `execution/base.ts`); a node waits for its upstream executions, computes its key from
- * their output digests, applies a cache hit or takes a `-j` slot, its resource slots and the
- * key's lock, and runs in process or in a worker. Every status change is one event to the
- * logger. The failure policy is driven by two AbortSignals: `stopNew` (no node starts any more)
- * and `killRunning` (running nodes are stopped).
+ * their output digests, applies a cache hit or takes a `-j` slot and the key's lock, and hands
+ * the planned job to a runner (runner.ts): the local one (in process or in a worker, with its
+ * resource slots) or Slurm's. A failed attempt is tried again up to the node's `retries`. Every
+ * status change is one event to the logger. The failure policy is driven by two AbortSignals:
+ * `stopNew` (no node starts any more) and `killRunning` (running nodes are stopped).
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -23,11 +24,10 @@ import { sha256Hex } from '../artifacts/canonical-json.js';
 import { keyOf, type KeyComponents } from './key.js';
 import { isFilesManifest, materializePublished, writeFilesManifest } from './materialize.js';
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
-import { detectGpuSlots, ResourcePools } from './pools.js';
+import { LocalRunner } from './local-runner.js';
+import { RunnerCancelled, RunnerError, type NodeRunner } from './runner.js';
 import { defaultCompute } from './node-context.js';
-import { runJob } from './run-job.js';
 import { FINAL_STATUSES, silentLogger, type FailurePolicy, type Logger, type NodeStatus } from './status.js';
-import { runInWorker } from './worker-client.js';
 
 export interface RunOptions {
   cache: Cache;
@@ -65,6 +65,8 @@ export interface RunOptions {
    * are set from their gpu slots); default process.env.
    */
   env?: NodeJS.ProcessEnv;
+  /** Where nodes run; default the local runner (in process and worker subprocesses, on this machine). */
+  runner?: NodeRunner;
 }
 
 export interface NodeResult {
@@ -116,7 +118,7 @@ class PipelineRun {
   private readonly compute: ComputeSettings;
   private readonly forced: Set<string>;
   private readonly selected: Set<string>;
-  private pools: ResourcePools = new ResourcePools({});
+  private readonly runner: NodeRunner;
   private interrupted = false;
   private readonly warnings: Array<{ node: string; message: string }> = [];
 
@@ -138,6 +140,9 @@ class PipelineRun {
     const { selected, forced } = runSelection(graph, o.only, o.force);
     this.selected = selected;
     this.forced = forced;
+    this.runner =
+      o.runner ??
+      new LocalRunner({ cache: o.cache, lookup: this.lookup, ...(o.gpuSlots ? { gpuSlots: o.gpuSlots } : {}), ...(o.env ? { env: o.env } : {}) });
   }
 
   /** Report a warning now and keep it for the summary. */
@@ -152,24 +157,12 @@ class PipelineRun {
     return type;
   }
 
-  /** Checks that need no running: node types exist, resource requests can ever be met. */
+  /** Checks that need no running: node types exist, the runner can ever meet each node's requests. */
   private preflight(order: string[]): void {
     const problems: string[] = [];
-    let needsGpu = false;
-    for (const id of order) {
-      const node = this.graph.nodes.get(id) as ResolvedNode;
-      if (!this.lookup(node.type)) problems.push(`node ${id}: unknown node type '${node.type}'`);
-      if ((node.resources.gpu ?? 0) > 0) needsGpu = true;
-    }
-    // Detect GPUs only when a node asks: a warm rerun of a CPU pipeline spawns nothing.
-    const slots: Record<string, readonly string[]> = {};
-    if (needsGpu || this.o.gpuSlots) slots.gpu = this.o.gpuSlots ?? detectGpuSlots(this.o.env ?? process.env);
-    this.pools = new ResourcePools(slots);
-    for (const id of order) {
-      const node = this.graph.nodes.get(id) as ResolvedNode;
-      const why = this.pools.impossible(node.resources);
-      if (why) problems.push(`node ${id}: ${why}`);
-    }
+    const nodes = order.map((id) => this.graph.nodes.get(id) as ResolvedNode);
+    for (const node of nodes) if (!this.lookup(node.type)) problems.push(`node ${node.id}: unknown node type '${node.type}'`);
+    problems.push(...this.runner.preflight(nodes));
     if (problems.length > 0) throw new PlanError(problems.join('\n'));
   }
 
@@ -190,6 +183,7 @@ class PipelineRun {
       await Promise.all(order.map((id) => this.execute(id)));
     } finally {
       this.o.signal?.removeEventListener('abort', onAbort);
+      await this.runner.close();
     }
     const counts = { pending: 0, ready: 0, running: 0, cached: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
     for (const r of this.results.values()) counts[r.status]++;
@@ -222,9 +216,9 @@ class PipelineRun {
     return path;
   }
 
-  private transition(id: string, status: NodeStatus, extra: Partial<NodeResult> & { worker?: boolean } = {}): NodeResult {
+  private transition(id: string, status: NodeStatus, extra: Partial<NodeResult> & { worker?: boolean; detail?: string } = {}): NodeResult {
     const prev = this.results.get(id) ?? { id, status: 'pending' as NodeStatus };
-    const { worker, ...rest } = extra;
+    const { worker, detail, ...rest } = extra;
     const next: NodeResult = { ...prev, ...rest, status };
     this.results.set(id, next);
     this.logger.onEvent({
@@ -236,6 +230,7 @@ class PipelineRun {
       ...(next.logFile !== undefined && (status === 'failed' || status === 'succeeded' || status === 'running') ? { logFile: next.logFile } : {}),
       ...(next.durationMs !== undefined && FINAL_STATUSES.has(status) ? { durationMs: next.durationMs } : {}),
       ...(worker !== undefined ? { worker } : {}),
+      ...(detail !== undefined ? { detail } : {}),
     });
     if (status === 'failed' && this.policy !== 'continue') {
       this.stopNew.abort(new Error(`node ${id} failed`));
@@ -379,69 +374,63 @@ class PipelineRun {
     // Busy: the caller waits for the lock outside the -j slot and comes back with it.
     if (!lock) return undefined;
     try {
-      const grant = await this.pools.acquire(node.resources, this.stopNew.signal);
-      try {
-        const started = Date.now();
-        // Another run may have finished this key while we waited for the lock.
-        if (useCache) {
-          const hit = await this.tryHit(node, type, key, components, started);
-          if (hit) return hit;
-        }
-        if (this.stopNew.signal.aborted) return this.cancelled(id);
-        const logFile = this.cache.logPath(`${id}.${key.slice(0, 12)}`);
-        const worker = (this.o.workerFor ?? defaultWorkerFor)(node, type);
-        this.transition(id, 'running', { key, components, logFile, worker });
-        const job: Job = {
-          format: 1,
-          nodeId: id,
-          type: node.type,
-          params: node.params,
-          inputs,
-          key,
-          components,
-          backend: this.o.backend ?? 'auto',
-          compute: this.compute,
-          pipelineDir: this.graph.dir,
-          logFile,
-        };
-        const onProgress = (progress: { done: number; total: number; message?: string }): void =>
-          this.logger.onEvent({ kind: 'progress', node: id, progress });
-        const onLog = (line: string): void => this.logger.onEvent({ kind: 'log', node: id, line });
-        // The worker and whatever the node starts hold the key with us: if this process is
-        // killed outright, another run waits for them instead of running the node beside them.
-        const onSpawn = (pid: number): void => void lock.addHolder(pid);
-        const onWarning = (message: string): void => this.warn(id, message);
-        let record;
-        try {
-          if (worker) {
-            const env: Record<string, string> = {};
-            for (const [k, v] of Object.entries(this.o.env ?? process.env)) if (v !== undefined) env[k] = v;
-            if (grant.slots.gpu) {
-              env.CUDA_VISIBLE_DEVICES = grant.slots.gpu.join(',');
-              // Vulkan ignores CUDA_VISIBLE_DEVICES: TF.js on WebGPU (one device) takes the first slot's adapter.
-              env.LAYERFUSE_WEBGPU_ADAPTER = grant.slots.gpu[0]!;
-            }
-            record = await runInWorker(job, {
-              cache: this.cache,
-              signal: this.killRunning.signal,
-              env,
-              onProgress,
-              onLog,
-              onSpawn,
-              onWarning,
-            });
-          } else {
-            record = await runJob(job, { cache: this.cache, lookup: this.lookup, signal: this.killRunning.signal, worker: false, onProgress, onLog, onSpawned: onSpawn, onWarning });
-          }
-        } catch (e) {
-          if (this.killRunning.signal.aborted) return this.transition(id, 'cancelled', { message: this.interrupted ? 'interrupted' : 'stopped after a failure', durationMs: Date.now() - started });
-          return this.transition(id, 'failed', { message: errorMessage(e), durationMs: Date.now() - started });
-        }
-        await this.afterOutputs(node, type, record.outputs, false);
-        return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, record.outputs) });
-      } finally {
-        grant.release();
+      const started = Date.now();
+      // Another run may have finished this key while we waited for the lock.
+      if (useCache) {
+        const hit = await this.tryHit(node, type, key, components, started);
+        if (hit) return hit;
       }
+      if (this.stopNew.signal.aborted) return this.cancelled(id);
+      const logFile = this.cache.logPath(`${id}.${key.slice(0, 12)}`);
+      const job: Job = {
+        format: 1,
+        nodeId: id,
+        type: node.type,
+        params: node.params,
+        inputs,
+        key,
+        components,
+        backend: this.o.backend ?? 'auto',
+        compute: this.compute,
+        pipelineDir: this.graph.dir,
+        logFile,
+      };
+      const worker = (this.o.workerFor ?? defaultWorkerFor)(node, type);
+      const attempts = 1 + (node.retries ?? this.runner.defaultRetries);
+      let record: IndexRecord | undefined;
+      for (let attempt = 0; record === undefined; attempt++) {
+        try {
+          record = await this.runner.run({
+            job,
+            node,
+            attempt,
+            attempts,
+            signal: this.killRunning.signal,
+            stopNew: this.stopNew.signal,
+            worker,
+            onRunning: (info) => void this.transition(id, 'running', { key, components, logFile, ...info }),
+            onProgress: (progress) => this.logger.onEvent({ kind: 'progress', node: id, progress }),
+            onLog: (line) => this.logger.onEvent({ kind: 'log', node: id, line }),
+            onWarning: (message) => this.warn(id, message),
+            // The worker and whatever the node starts hold the key with us: if this process is
+            // killed outright, another run waits for them instead of running the node beside them.
+            onSpawn: (pid) => void lock.addHolder(pid),
+          });
+        } catch (e) {
+          const failedLog = e instanceof RunnerError || e instanceof RunnerCancelled ? (e.logFile ?? logFile) : logFile;
+          if (this.killRunning.signal.aborted || e instanceof RunnerCancelled) {
+            const why = this.interrupted ? 'interrupted' : e instanceof RunnerCancelled ? e.message : 'stopped after a failure';
+            return this.transition(id, 'cancelled', { message: why, logFile: failedLog, durationMs: Date.now() - started });
+          }
+          const again = attempt + 1 < attempts && !this.stopNew.signal.aborted && !(e instanceof RunnerError && !e.retryable);
+          if (!again) return this.transition(id, 'failed', { message: errorMessage(e), logFile: failedLog, durationMs: Date.now() - started });
+          const message = errorMessage(e).replace(`node ${id}: `, '');
+          this.warn(id, `attempt ${attempt + 1} of ${attempts} failed: ${message}`);
+        }
+      }
+      // A node that ran elsewhere (a Slurm job) left its output files there: restore them here.
+      await this.afterOutputs(node, type, record.outputs, !this.runner.outputsInPlace);
+      return this.transition(id, 'succeeded', { outputs: record.outputs, durationMs: Date.now() - started, ...this.resultsOf(node, type, record.outputs) });
     } finally {
       await lock.release();
     }

@@ -137,8 +137,9 @@ export async function gcCache(cache: FsCache, o: GcOptions): Promise<GcReport> {
     }
   }
 
-  // Scratch dirs and logs of runs long gone, and corrupt objects kept aside for inspection.
-  for (const sub of ['tmp', 'logs', 'corrupt']) {
+  // Scratch dirs and logs of runs long gone, Slurm job folders (scripts and job output), and
+  // corrupt objects kept aside for inspection.
+  for (const sub of ['tmp', 'logs', 'slurm', 'corrupt']) {
     for (const name of await entries(join(cache.dir, sub))) {
       const path = join(cache.dir, sub, name);
       const st = await stat(path).catch(() => undefined);

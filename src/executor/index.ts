@@ -21,3 +21,6 @@ export { verifyCache, type VerifyReport } from './verify.js';
 export { GC_GRACE_MS, gcCache, type GcOptions, type GcReport } from './gc.js';
 export type { ExecutorEvent, FailurePolicy, Logger, NodeStatus } from './status.js';
 export { getNodeType, registry } from '../nodes/registry.js';
+export { LocalRunner, type LocalRunnerOptions } from './local-runner.js';
+export { RunnerCancelled, RunnerError, type NodeRunner, type RunRequest } from './runner.js';
+export { SlurmRunner, type SlurmRunnerOptions } from './slurm/slurm-runner.js';

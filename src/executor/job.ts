@@ -1,6 +1,6 @@
 /**
  * A planned node, complete enough to run anywhere that sees the cache: in process, in a worker
- * subprocess (`layerfuse run-node job.json`), and later as a Slurm job.
+ * subprocess (worker-entry.js job.json), and as a Slurm job (the same entry on a compute node).
  */
 import type { ComputeSettings } from '../artifacts/index.js';
 import type { KeyComponents } from './key.js';
@@ -21,6 +21,11 @@ export interface Job {
   pipelineDir: string;
   /** Where the live log goes (the finished log is also stored as a blob in the record). */
   logFile: string;
+  /**
+   * Facts to record from the environment the job runs in, fact name -> variable name (a Slurm
+   * job records its SLURM_JOB_ID this way); absent variables are left out.
+   */
+  recordEnv?: Record<string, string>;
 }
 
 export function parseJob(text: string, file: string): Job {

@@ -28,6 +28,15 @@ export interface RunJobOptions {
   onWarning?: (message: string) => void;
 }
 
+function envFacts(names: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [fact, variable] of Object.entries(names ?? {})) {
+    const v = process.env[variable];
+    if (v !== undefined) out[fact] = v;
+  }
+  return out;
+}
+
 export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
   const type = o.lookup(job.type);
   if (!type) throw new Error(`node ${job.nodeId}: unknown node type '${job.type}'`);
@@ -82,7 +91,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
-          facts: { backend: job.backend, ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
+          facts: { backend: job.backend, ...envFacts(job.recordEnv), ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),
     };

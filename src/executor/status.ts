@@ -43,6 +43,8 @@ export type ExecutorEvent =
       durationMs?: number;
       /** running: whether in a worker subprocess, and its pid once known. */
       worker?: boolean;
+      /** running: where it runs when not on this machine, e.g. `Slurm job 42`. */
+      detail?: string;
     }
   | { kind: 'progress'; node: string; progress: Progress }
   | { kind: 'log'; node: string; line: string }

@@ -30,7 +30,7 @@ export interface WorkerOptions {
 const KILL_GRACE_MS = 3000;
 
 /** The worker's entry script, compiled next to this module (works from any build output folder). */
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
+export const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
 
 export async function runInWorker(job: Job, o: WorkerOptions): Promise<IndexRecord> {
   const dir = o.cache.dir;

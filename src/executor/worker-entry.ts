@@ -7,6 +7,10 @@
  *
  * A worker dies with its coordinator (worker-watchdog.ts, imported first so that it is armed
  * before anything else loads; and the IPC channel closing stops the node).
+ *
+ * Without an IPC channel and --owner (a Slurm batch job runs this same entry on a compute node)
+ * there is no coordinator to die with, and the outcome goes to stdout/stderr instead, which
+ * Slurm keeps in the job's output file.
  */
 import { ORPHAN_GRACE_S } from './worker-watchdog.js';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +20,7 @@ import { errorMessage } from './errors.js';
 import { FsCache } from './fs-cache.js';
 import { parseJob } from './job.js';
 import { runJob } from './run-job.js';
-import type { WorkerMessage } from './worker-protocol.js';
+import { WORKER_ERROR_PREFIX, type WorkerMessage } from './worker-protocol.js';
 
 /** Resolves once the message is handed to the channel, so disconnecting cannot drop it. */
 function send(m: WorkerMessage): Promise<void> {
@@ -59,9 +63,11 @@ async function main(argv: string[]): Promise<number> {
       onWarning: (message) => void send({ kind: 'warning', message }),
     });
     await send({ kind: 'result', key: record.key });
+    if (!process.send) process.stdout.write(`# layerfuse: node ${job.nodeId} done, key ${record.key}\n`);
     return 0;
   } catch (e) {
     await send({ kind: 'error', message: errorMessage(e), name: (e as Error).name });
+    if (!process.send) process.stderr.write(`${WORKER_ERROR_PREFIX}${errorMessage(e)}\n`);
     return controller.signal.aborted ? 130 : 1;
   } finally {
     finishing = true;

@@ -4,6 +4,9 @@
  */
 import type { Progress } from '../artifacts/types.js';
 
+/** Starts the line a worker without an IPC channel prints its error on (a Slurm job's output file). */
+export const WORKER_ERROR_PREFIX = 'layerfuse worker: ';
+
 export type WorkerMessage =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'log'; line: string }

@@ -2,6 +2,7 @@
  * `layerfuse run PIPELINE`: run what changed. Exit 0 when every node is cached or succeeded,
  * 1 when a node failed (a summary names each, its error and its log file), 2 for an invalid
  * pipeline or usage, 130 when interrupted (workers stopped, locks released, cache consistent).
+ * With `--executor slurm` the nodes run as Slurm batch jobs and this process coordinates them.
  */
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
@@ -12,6 +13,7 @@ import { INFERENCE_OPTIONS, INFERENCE_USAGE, inferenceFlags } from '../inference
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 import { nodeMessage, progressLogger } from '../progress.js';
+import { EXECUTORS, slurmRunner, type ExecutorName } from '../slurm-options.js';
 
 const USAGE = `usage: layerfuse run PIPELINE [options]
 
@@ -26,6 +28,10 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
                       in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
 ${INFERENCE_USAGE}
+  --executor E        local (this machine) | slurm (each node a batch job); default the
+                      pipeline's \`executor:\`, else local
+  --profile FILE      the Slurm profile (default: ~/.config/layerfuse/slurm.yaml when present)
+  --max-jobs N        Slurm jobs in flight at once (default: the profile's max_jobs, else 100)
 
 Exit: 0 done, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted.
 `;
@@ -75,6 +81,9 @@ export function run(argv: string[]): Promise<number> {
         force: { type: 'string', multiple: true },
         'keep-going': { type: 'boolean', default: false },
         backend: { type: 'string', default: 'auto' },
+        executor: { type: 'string' },
+        profile: { type: 'string' },
+        'max-jobs': { type: 'string' },
         ...INFERENCE_OPTIONS,
       },
       { min: 1, max: 1, what: 'one PIPELINE' },
@@ -83,10 +92,15 @@ export function run(argv: string[]): Promise<number> {
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`-j takes a positive integer, got '${v.jobs}'`);
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
     const inference = inferenceFlags(v);
+    if (v.executor !== undefined && !(EXECUTORS as readonly string[]).includes(v.executor)) throw new UsageError(`--executor must be one of ${EXECUTORS.join(', ')}, got '${v.executor}'`);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
+    const executor: ExecutorName = (v.executor as ExecutorName | undefined) ?? graph.executor ?? 'local';
+    if (executor === 'local' && (v.profile !== undefined || v['max-jobs'] !== undefined)) throw new UsageError('--profile and --max-jobs are for --executor slurm');
+    if (executor === 'slurm' && v.jobs !== undefined) throw new UsageError('-j bounds the nodes run on this machine; with --executor slurm, --max-jobs bounds the jobs in flight');
     const { cache, store } = await openStore(graph.file, v, 'write');
     const notice = storeNotice(store);
     if (notice) writeErr(notice + '\n');
+    const logger = progressLogger();
     const options: RunOptions = {
       cache,
       resultsDir: store.resultsDir,
@@ -96,8 +110,13 @@ export function run(argv: string[]): Promise<number> {
       policy: v['keep-going'] ? 'continue' : 'no-new',
       backend: v.backend,
       ...inference,
-      logger: progressLogger(),
+      logger,
     };
+    if (executor === 'slurm') {
+      const slurm = await slurmRunner(graph, cache, v, logger);
+      options.runner = slurm.runner;
+      options.jobs = slurm.maxJobs;
+    }
     return runWithSignals((signal) => runPipeline(graph, { ...options, signal }));
   });
 }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BertConfig } from '../types.js';
 import { decodeSafetensors, readSafetensorsBytes, safetensorsShapes } from '../../artifacts/safetensors.js';
-import { badUtf8Message, decodeUtf8 } from '../utf8.js';
+import { badUtf8Message, decodeUtf8 } from '../../artifacts/utf8.js';
 import { checkConfigAgainstShapes } from './check-config.js';
 import { CheckpointError } from './errors.js';
 import { configFromHF } from '../bert/config.js';

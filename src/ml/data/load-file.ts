@@ -1,7 +1,7 @@
 /** Reading a user's JSONL or CSV file into labelled examples, with errors naming the file. */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { badUtf8Message, decodeUtf8 } from '../utf8.js';
+import { badUtf8Message, decodeUtf8 } from '../../artifacts/utf8.js';
 import { DataError } from './errors.js';
 import { examplesFromRows, type ColumnMapping, type LabelledData } from './examples.js';
 import { parseCsv, parseJsonl } from './read-rows.js';

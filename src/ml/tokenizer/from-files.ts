@@ -7,7 +7,7 @@ import { TokenizerError } from './errors.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { badUtf8Message, decodeUtf8 } from '../utf8.js';
+import { badUtf8Message, decodeUtf8 } from '../../artifacts/utf8.js';
 import { bertTokenizerJson, parseVocabTxt } from './bert-json.js';
 import { BertTokenizer } from './bert-tokenizer.js';
 

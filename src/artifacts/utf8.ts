@@ -1,8 +1,9 @@
 /**
- * A pipeline file must be UTF-8: `readFile(path, 'utf8')` would replace a bad byte with U+FFFD
- * and carry on, so a Latin-1 `run:` command or param ran mangled. Here the first bad byte is a
- * located error. (A copy of src/ml/utf8.ts: the DSL imports nothing of ml. Candidates to merge
- * into one shared leaf.)
+ * Text files users hand us (pipelines, data, vocab.txt, tokenizer.json, config.json) must be
+ * UTF-8. `readFile(path, 'utf8')` would replace a bad byte with U+FFFD and carry on, so a
+ * Latin-1 file trained on mangled text, or a Latin-1 `run:` command ran mangled; here the first
+ * bad byte is an error with its line and column. In src/artifacts, the leaf every layer may
+ * import, so the DSL and src/ml share one decoder.
  */
 
 export interface BadUtf8 {
@@ -66,4 +67,10 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
   }
   // Unreachable: the whole decode failed, so some line does.
   return { ok: false, bad: { line: 1, col: 1, offset: 0, byte: bytes[0] ?? 0 } };
+}
+
+/** `file:line:col: not UTF-8 ...`, the message every reader uses. */
+export function badUtf8Message(file: string, bad: BadUtf8): string {
+  const hex = bad.byte.toString(16).padStart(2, '0');
+  return `${file}:${bad.line}:${bad.col}: not valid UTF-8 (byte 0x${hex} at offset ${bad.offset}); save the file as UTF-8`;
 }
