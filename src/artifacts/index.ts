@@ -14,7 +14,7 @@ export type {
   TensorData,
   TensorRef,
 } from './types.js';
-export type { NodeContext, RestoreContext } from './node-context.js';
+export type { NodeContext, PipelineInfo, RestoreContext } from './node-context.js';
 export type { CheckContext, InputFacts, InputFactsMap, NodeDecl, NodeType, Params, PortDecl, StaticFacts } from './node-type.js';
 export { NodeInputs, type ManifestReader } from './inputs.js';
 export { InputError, NodeError } from './errors.js';

@@ -5,9 +5,19 @@
  */
 import type { BlobRef, FilesManifest, ComputeSettings, Progress, TensorData, TensorRef } from './types.js';
 
+/** The pipeline a node runs in, for node types that declare `pipelineInfo` (part of their key). */
+export interface PipelineInfo {
+  /** `name:` of the pipeline file. */
+  name: string;
+  /** Final param values after `--set`. */
+  params: Record<string, unknown>;
+}
+
 export interface NodeContext {
   /** The expanded node id, e.g. `score.weight-entropy`; use it in error messages. */
   readonly nodeId: string;
+  /** Only for node types that declare `pipelineInfo: true`. */
+  readonly pipeline?: PipelineInfo;
   /** Directory of the pipeline file; relative paths in params resolve against it. */
   readonly pipelineDir: string;
   /** A fresh temporary directory for this execution, deleted afterwards. */

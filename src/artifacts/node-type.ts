@@ -106,6 +106,12 @@ export interface NodeDecl<P = Params> {
    */
   readonly inputPaths?: { readonly params: readonly string[]; readonly ports: readonly string[] };
   /**
+   * The node shows the pipeline's name and params (a report does): they join its key, so a
+   * renamed pipeline or a changed param reruns it, and `ctx.pipeline` holds them. Other nodes'
+   * keys never include them.
+   */
+  readonly pipelineInfo?: boolean;
+  /**
    * Files outside the cache that a run reads (paths or simple globs relative to the pipeline
    * dir, taken from params): the executor hashes their content into the key, so editing one
    * reruns the node. A missing file is an error naming the node and the path.

@@ -65,6 +65,10 @@ export type Manifest = unknown;
 /** A set of files, e.g. a shell node's declared outputs or a report folder. Keys are relative paths. */
 export interface FilesManifest {
   files: Record<string, BlobRef>;
+  /** The file a person opens first (a key of `files`, e.g. `report.html`); `run` names it in its summary. Absent: the folder. */
+  main?: string;
+  /** A few lines `run` prints under that path on a terminal (e.g. the best strategy per dataset). */
+  summary?: string[];
 }
 
 /** An input as a node receives it. */

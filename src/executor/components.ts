@@ -1,6 +1,6 @@
 /** Building a node's inputs and key components from its upstream outputs (run and plan share it). */
 import type { InputRef, ResolvedNode } from '../dsl/types.js';
-import type { Artifact, NodeType } from '../artifacts/index.js';
+import type { Artifact, NodeType, PipelineInfo } from '../artifacts/index.js';
 import type { OutputRecord } from './cache.js';
 import { hashInputFiles } from './input-files.js';
 import { KEY_VERSION, type KeyComponents } from './key.js';
@@ -35,7 +35,8 @@ export function inputArtifacts(node: ResolvedNode, outputsOf: (id: string) => Re
   return inputs;
 }
 
-export async function keyComponents(node: ResolvedNode, type: NodeType<never>, inputs: InputArtifacts, pipelineDir: string): Promise<KeyComponents> {
+/** `pipeline` joins the key only of node types that declare `pipelineInfo`. */
+export async function keyComponents(node: ResolvedNode, type: NodeType<never>, inputs: InputArtifacts, pipelineDir: string, pipeline?: PipelineInfo): Promise<KeyComponents> {
   const digests: Record<string, string | string[]> = {};
   for (const [port, a] of Object.entries(inputs)) digests[port] = Array.isArray(a) ? a.map((x) => x.digest) : a.digest;
   const c: KeyComponents = {
@@ -48,6 +49,7 @@ export async function keyComponents(node: ResolvedNode, type: NodeType<never>, i
   if (type.inputFiles) {
     c.files = await hashInputFiles(node.id, pipelineDir, type.inputFiles(node.params as never));
   }
+  if (type.pipelineInfo && pipeline) c.pipeline = { name: pipeline.name, params: pipeline.params };
   if (type.keyFacts) c.facts = { ...type.keyFacts(node.params as never) };
   return c;
 }

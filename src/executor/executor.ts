@@ -9,7 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
 import { getNodeType } from '../nodes/registry.js';
@@ -81,6 +81,10 @@ export interface NodeResult {
   durationMs?: number;
   /** Where its published outputs were materialized. */
   resultsDir?: string;
+  /** The published file to open first (a files manifest's `main`), as a path under resultsDir. */
+  resultsMain?: string;
+  /** The lines that published manifest offers for the run summary (its `summary`). */
+  resultsSummary?: string[];
 }
 
 export interface RunSummary {
@@ -268,7 +272,7 @@ class PipelineRun {
     if (!inputs) return this.transition(id, 'failed', { message: `node ${id}: an upstream output it references is missing` });
     let components: KeyComponents;
     try {
-      components = await keyComponents(node, type, inputs, this.graph.dir);
+      components = await keyComponents(node, type, inputs, this.graph.dir, { name: this.graph.name, params: this.graph.params });
     } catch (e) {
       return this.transition(id, 'failed', { message: errorMessage(e) });
     }
@@ -328,10 +332,22 @@ class PipelineRun {
     return found;
   }
 
-  /** Where the node's results went, when it published any file (a shell node publishes only on request). */
-  private resultsOf(node: ResolvedNode, type: NodeType<never>, outputs: Record<string, OutputRecord>): { resultsDir?: string } {
-    const published = Object.entries(type.outputs).some(([port, d]) => d.publish && publishesFiles(outputs[port]?.manifest));
-    return published ? { resultsDir: resolve(this.o.resultsDir ?? 'results', this.graph.name, node.id) } : {};
+  /**
+   * Where the node's results went, when it published any file (a shell node publishes only on
+   * request), and the file to open first with its summary lines when a published manifest names
+   * one (a report's HTML page). Paths as materializePublished lays them out.
+   */
+  private resultsOf(node: ResolvedNode, type: NodeType<never>, outputs: Record<string, OutputRecord>): Pick<NodeResult, 'resultsDir' | 'resultsMain' | 'resultsSummary'> {
+    const ports = Object.entries(type.outputs).filter(([, d]) => d.publish);
+    if (!ports.some(([port]) => publishesFiles(outputs[port]?.manifest))) return {};
+    const resultsDir = resolve(this.o.resultsDir ?? 'results', this.graph.name, node.id);
+    for (const [port] of ports) {
+      const m = outputs[port]?.manifest;
+      if (!isFilesManifest(m) || typeof m.main !== 'string' || !(m.main in m.files)) continue;
+      const summary = Array.isArray(m.summary) ? m.summary.filter((l): l is string => typeof l === 'string') : [];
+      return { resultsDir, resultsMain: join(ports.length === 1 ? resultsDir : join(resultsDir, port), m.main), ...(summary.length ? { resultsSummary: summary } : {}) };
+    }
+    return { resultsDir };
   }
 
   /** Restore a hit's outputs to where the node would have put them, and publish results. */

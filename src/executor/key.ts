@@ -7,6 +7,7 @@
  * node types that depend on other outside facts (an installed data package's version), those.
  */
 import { digestOf } from '../artifacts/canonical-json.js';
+import type { PipelineInfo } from '../artifacts/node-context.js';
 
 /** Bump to invalidate every key at once (a change in how nodes are keyed or records are laid out). */
 export const KEY_VERSION = 1;
@@ -20,6 +21,8 @@ export interface KeyComponents {
   inputs: Record<string, string | string[]>;
   /** Relative path as written (after glob expansion) -> sha256 of its bytes. */
   files?: Record<string, string>;
+  /** Node types that declare `pipelineInfo` only: the pipeline's name and params, which they show. */
+  pipeline?: PipelineInfo;
   /** NodeDecl.keyFacts: fact -> value (e.g. npm package -> installed version). */
   facts?: Record<string, string>;
 }
@@ -49,6 +52,9 @@ export function diffComponents(
   if (inputs.size > 0) reasons.push(`input changed: ${[...inputs].sort().join(', ')}`);
   const files = changedPaths(before.files ?? {}, after.files ?? {}, '');
   if (files.length > 0) reasons.push(`input file changed: ${files.join(', ')}`);
+  if (before.pipeline?.name !== after.pipeline?.name) reasons.push('pipeline name changed');
+  const pipelineParams = changedPaths(before.pipeline?.params ?? {}, after.pipeline?.params ?? {}, 'params');
+  if (pipelineParams.length > 0) reasons.push(`pipeline params changed: ${pipelineParams.join(', ')}`);
   const facts = changedPaths(before.facts ?? {}, after.facts ?? {}, '');
   if (facts.length > 0) reasons.push(`fact changed: ${facts.join(', ')}`);
   return reasons;

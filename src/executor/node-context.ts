@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { BlobRef, ComputeSettings, NodeContext, Progress, TensorData, TensorRef } from '../artifacts/index.js';
+import type { BlobRef, ComputeSettings, NodeContext, PipelineInfo, Progress, TensorData, TensorRef } from '../artifacts/index.js';
 import type { Cache } from './cache.js';
 import { canonicalJson, digestOf } from '../artifacts/canonical-json.js';
 import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
@@ -14,6 +14,7 @@ import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
 export interface ContextOptions {
   nodeId: string;
   pipelineDir: string;
+  pipeline?: PipelineInfo;
   tmpDir: string;
   backend: string;
   /** Default: engine auto on the CPU provider with every core. */
@@ -40,6 +41,7 @@ const inflight = new WeakMap<Cache, Map<string, Promise<unknown>>>();
 export class ExecContext implements NodeContext {
   readonly nodeId: string;
   readonly pipelineDir: string;
+  readonly pipeline?: PipelineInfo;
   readonly tmpDir: string;
   readonly backend: string;
   readonly compute: ComputeSettings;
@@ -58,6 +60,7 @@ export class ExecContext implements NodeContext {
   constructor(o: ContextOptions) {
     this.nodeId = o.nodeId;
     this.pipelineDir = o.pipelineDir;
+    if (o.pipeline) this.pipeline = o.pipeline;
     this.tmpDir = o.tmpDir;
     this.backend = o.backend;
     this.compute = o.compute ?? defaultCompute();

@@ -64,7 +64,7 @@ export async function planPipeline(graph: PipelineGraph, o: PlanOptions): Promis
     }
     let components: KeyComponents;
     try {
-      components = await keyComponents(node, type, inputs, graph.dir);
+      components = await keyComponents(node, type, inputs, graph.dir, { name: graph.name, params: graph.params });
     } catch (e) {
       entry.reasons.push((e as Error).message);
       continue;

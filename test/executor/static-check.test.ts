@@ -143,3 +143,19 @@ void test('checkGraph: a check that throws is reported as a problem of that node
   const d = await checkGraph(g, (t) => (t === 'x/broken' ? broken : undefined));
   assert.deepEqual(d.map((x) => x.message), ['node `a` (x/broken): its static check failed: TypeError: oops']);
 });
+
+void test('facts flow through model/distill (the student\'s layers): layers: [5] on its model is located', async (t) => {
+  const r = await validate(
+    t,
+    `  distilled:
+    uses: model/distill
+    with: {teacher: "\${base}", student: "\${base}", data: "\${data}"}
+  export:
+    uses: model/export
+    with: {model: "\${distilled}", layers: [1, 5]}
+`,
+  );
+  assert.equal(r.code, 2, r.stderr);
+  const errors = r.stderr.split('\n').filter((l) => l.startsWith('p.yaml:'));
+  assert.deepEqual(errors, ['p.yaml:30:47: error: node `export` (model/export): layer 5 is not in the model: `distilled` gives a model with 2 layers (0, 1)']);
+});

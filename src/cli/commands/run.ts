@@ -43,7 +43,11 @@ function rel(path: string): string {
   return r.startsWith('..') ? path : r;
 }
 
-export function summaryText(s: RunSummary, ms: number): string {
+/**
+ * The end-of-run summary. A published folder whose manifest names a main file (a report's HTML
+ * page) is named by that file; on a terminal (`tty`) its summary lines follow, indented.
+ */
+export function summaryText(s: RunSummary, ms: number, tty = false): string {
   const c = s.counts;
   const parts = [`${c.succeeded} ran`, `${c.cached} cached`];
   if (c.failed) parts.push(`${c.failed} failed`);
@@ -63,7 +67,10 @@ export function summaryText(s: RunSummary, ms: number): string {
   const published = [...s.nodes.values()].filter((r) => r.resultsDir && (r.status === 'cached' || r.status === 'succeeded'));
   if (published.length > 0) {
     lines.push('', 'results:');
-    for (const r of published) lines.push(`  ${rel(r.resultsDir as string)}/`);
+    for (const r of published) {
+      lines.push(r.resultsMain ? `  ${rel(r.resultsMain)}` : `  ${rel(r.resultsDir as string)}/`);
+      if (tty && r.resultsSummary) for (const l of r.resultsSummary) lines.push(`    ${l}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -137,7 +144,7 @@ export async function runWithSignals(start: (signal: AbortSignal) => Promise<Run
   const started = Date.now();
   try {
     const summary = await start(controller.signal);
-    writeErr(summaryText(summary, Date.now() - started));
+    writeErr(summaryText(summary, Date.now() - started, process.stderr.isTTY === true));
     if (summary.interrupted) return 130;
     return summary.ok ? 0 : 1;
   } finally {
