@@ -1,18 +1,21 @@
 /**
  * Forward throughput (sequences/s at sequence length 128) on TF.js WASM at the bert-base shape
  * and at the default pipeline's shape, beside PyTorch at the same thread count (1: WASM is
- * single-threaded) when python3 has torch; and the peak RSS of a bert-base forward at batch 8.
+ * single-threaded, see torch-util.ts for the reference's BLAS kernel) when python3 has torch;
+ * and the peak RSS of a bert-base forward at batch 8.
  * Run: npm run build && node dist/bench/forward.js [--quick] [--no-torch] [--shape=default|bert-base]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/ml/backend.js';
 import { makeConfig } from '../src/ml/bert/config.js';
 import { BertClassifier } from '../src/ml/bert/model.js';
 import { forward, disposeResult } from '../src/ml/bert/forward.js';
 import type { Batch, BertConfig } from '../src/ml/types.js';
+import { describeTorch, torchAvailable, torchTimes as torchAt, type TorchTimes } from './torch-util.js';
+
+export { torchAvailable };
 
 export interface Shape {
   name: string;
@@ -125,42 +128,9 @@ export function forwardSeconds(model: BertClassifier, batch: Batch, reps: number
   );
 }
 
-export interface TorchTimes {
-  forward_s: number;
-  train_step_s: number;
-  torch: string;
-}
-
-/**
- * A python3 that imports torch: the one on PATH, else Debian's (/usr/bin/python3, where
- * python3-torch installs) when PATH's is another interpreter (pyenv, venv).
- */
-let python: string | null | undefined;
-export function pythonWithTorch(): string | undefined {
-  if (python === undefined) {
-    python = null;
-    for (const exe of ['python3', '/usr/bin/python3']) {
-      if (spawnSync(exe, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) {
-        python = exe;
-        break;
-      }
-    }
-  }
-  return python ?? undefined;
-}
-
-/** PyTorch at 1 thread for the same shape, or undefined when no python3 has torch. */
+/** PyTorch at 1 thread (WASM is single-threaded) for the same shape, or undefined without torch. */
 export function torchTimes(s: Shape, reps: number): TorchTimes | undefined {
-  const py = pythonWithTorch();
-  if (!py) return undefined;
-  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch-forward.py');
-  const args = [script, '--layers', String(s.layers), '--hidden', String(s.hidden), '--heads', String(s.heads), '--ff', String(s.ff), '--vocab', String(s.vocab), '--batch', String(s.batch), '--seq', String(SEQ), '--reps', String(reps), '--threads', '1'];
-  const out = execFileSync(py, args, { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!) as TorchTimes;
-}
-
-export function torchAvailable(): boolean {
-  return pythonWithTorch() !== undefined;
+  return torchAt({ ...s, seq: SEQ }, { reps, threads: 1 });
 }
 
 /** In a child process: build a bert-base model, run one forward at batch 8, print max RSS (MiB). */
@@ -195,7 +165,7 @@ async function main(): Promise<void> {
     const torch = haveTorch ? torchTimes(s, s.layers > 4 ? 1 : reps) : undefined;
     if (torch) {
       const tseq = s.batch / torch.forward_s;
-      line += ` | PyTorch ${torch.torch}: ${tseq.toFixed(1)} seq/s | TF.js/PyTorch ${(seqPerS / tseq).toFixed(2)}x`;
+      line += ` | PyTorch: ${tseq.toFixed(1)} seq/s | TF.js/PyTorch ${(seqPerS / tseq).toFixed(2)}x (${describeTorch(torch)})`;
     }
     console.log(line);
   }

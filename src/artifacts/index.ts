@@ -4,6 +4,7 @@ export type {
   BlobRef,
   DType,
   FilesManifest,
+  ComputeSettings,
   InputArtifacts,
   JsonSchema,
   Manifest,

@@ -3,7 +3,7 @@
  * (RestoreContext). The executor provides both, in process or in a worker subprocess; src/ml
  * functions that store or read blobs take the parts they need (`Pick<NodeContext, ...>`).
  */
-import type { BlobRef, FilesManifest, Progress, TensorData, TensorRef } from './types.js';
+import type { BlobRef, FilesManifest, ComputeSettings, Progress, TensorData, TensorRef } from './types.js';
 
 /** The pipeline a node runs in, for node types that declare `pipelineInfo` (part of their key). */
 export interface PipelineInfo {
@@ -24,6 +24,8 @@ export interface NodeContext {
   readonly tmpDir: string;
   /** Tensor backend requested on the command line (`auto` by default). */
   readonly backend: string;
+  /** Inference engine, ONNX Runtime provider and threads requested on the command line. */
+  readonly compute: ComputeSettings;
   readonly signal: AbortSignal;
 
   /** Append a line to the node's log file. */

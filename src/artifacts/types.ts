@@ -87,6 +87,22 @@ export type InputArtifacts = Record<string, Artifact | Artifact[]>;
 /** A node's outputs by port, as it returns them. */
 export type OutputManifests = Record<string, Manifest>;
 
+/**
+ * How tensor nodes use the machine, from the command line (`--engine`, `--ort-provider`,
+ * `--threads`, `--wasm-threads`); src/ml/engine/select.ts and src/ml/backend.ts read it. Like
+ * the tensor backend, never part of a key.
+ */
+export interface ComputeSettings {
+  /** Inference engine: `auto` | `onnxruntime` | `tfjs`. */
+  engine: string;
+  /** ONNX Runtime execution provider: `cpu` | `cuda`. */
+  provider: string;
+  /** ONNX Runtime threads per node: `--threads`, else its share of the cores (floor(cores / -j), at least 1). */
+  threads: number;
+  /** TF.js WASM threads (training, capture, the tfjs engine): 1 = the single-threaded build; more = the threaded build. */
+  wasmThreads: number;
+}
+
 export interface Progress {
   /** Units done and total for a bar (e.g. steps); message is a short status such as `loss 0.52`. */
   done: number;

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { PipelineGraph, ResolvedNode } from '../dsl/types.js';
 import { getNodeType } from '../nodes/registry.js';
-import type { NodeType, RestoreContext } from '../artifacts/index.js';
+import type { ComputeSettings, NodeType, RestoreContext } from '../artifacts/index.js';
 import type { Cache, IndexRecord, Lock, OutputRecord } from './cache.js';
 import { inputArtifacts, keyComponents, type NodeTypeLookup } from './components.js';
 import { dependenciesOf, runSelection } from './graph.js';
@@ -26,6 +26,7 @@ import { isFilesManifest, materializePublished, writeFilesManifest } from './mat
 import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lock.js';
 import { LocalRunner } from './local-runner.js';
 import { RunnerCancelled, RunnerError, type NodeRunner } from './runner.js';
+import { defaultCompute } from './node-context.js';
 import { FINAL_STATUSES, silentLogger, type FailurePolicy, type Logger, type NodeStatus } from './status.js';
 
 export interface RunOptions {
@@ -38,6 +39,14 @@ export interface RunOptions {
   force?: readonly string[];
   policy?: FailurePolicy;
   backend?: string;
+  /** Inference engine for inference-heavy nodes: auto | onnxruntime | tfjs (default auto). */
+  engine?: string;
+  /** ONNX Runtime execution provider: cpu | cuda (default cpu). */
+  ortProvider?: string;
+  /** ONNX Runtime threads per node; default floor(cores / jobs), at least 1. */
+  threads?: number;
+  /** TF.js WASM threads per node (default 1: the single-threaded build). */
+  wasmThreads?: number;
   logger?: Logger;
   /** Abort to stop the run (Ctrl-C): workers are killed, locks released, the cache stays consistent. */
   signal?: AbortSignal;
@@ -109,6 +118,8 @@ class PipelineRun {
   private readonly stopNew = new AbortController();
   private readonly killRunning = new AbortController();
   private readonly limit: ReturnType<typeof pLimit>;
+  /** What every job of this run gets as ctx.compute. */
+  private readonly compute: ComputeSettings;
   private readonly forced: Set<string>;
   private readonly selected: Set<string>;
   private readonly runner: NodeRunner;
@@ -126,7 +137,10 @@ class PipelineRun {
     // Every waiting or running node listens on these two signals: hundreds of listeners are
     // expected, not a leak, so lift Node's warning threshold for them.
     setMaxListeners(0, this.stopNew.signal, this.killRunning.signal);
-    this.limit = pLimit(Math.max(1, o.jobs ?? availableParallelism()));
+    const jobs = Math.max(1, o.jobs ?? availableParallelism());
+    this.limit = pLimit(jobs);
+    const auto = defaultCompute(jobs);
+    this.compute = { engine: o.engine ?? auto.engine, provider: o.ortProvider ?? auto.provider, threads: o.threads ?? auto.threads, wasmThreads: o.wasmThreads ?? auto.wasmThreads };
     const { selected, forced } = runSelection(graph, o.only, o.force);
     this.selected = selected;
     this.forced = forced;
@@ -393,6 +407,7 @@ class PipelineRun {
         key,
         components,
         backend: this.o.backend ?? 'auto',
+        compute: this.compute,
         pipelineDir: this.graph.dir,
         logFile,
       };

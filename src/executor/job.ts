@@ -2,8 +2,10 @@
  * A planned node, complete enough to run anywhere that sees the cache: in process, in a worker
  * subprocess (worker-entry.js job.json), and as a Slurm job (the same entry on a compute node).
  */
+import type { ComputeSettings } from '../artifacts/index.js';
 import type { KeyComponents } from './key.js';
 import type { InputArtifacts } from './components.js';
+import { defaultCompute } from './node-context.js';
 
 export interface Job {
   format: 1;
@@ -14,6 +16,8 @@ export interface Job {
   key: string;
   components: KeyComponents;
   backend: string;
+  /** Absent in job files written before it existed: the defaults. */
+  compute?: ComputeSettings;
   pipelineDir: string;
   /** Where the live log goes (the finished log is also stored as a blob in the record). */
   logFile: string;
@@ -38,5 +42,6 @@ export function parseJob(text: string, file: string): Job {
     throw new Error(`${file}: not a layerfuse job (format ${String(job.format)}; missing ${missing.join(', ') || 'nothing'})`);
   }
   job.backend ??= 'auto';
+  job.compute ??= defaultCompute();
   return job;
 }

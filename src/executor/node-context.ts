@@ -5,7 +5,8 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BlobRef, NodeContext, PipelineInfo, Progress, TensorData, TensorRef } from '../artifacts/index.js';
+import { availableParallelism } from 'node:os';
+import type { BlobRef, ComputeSettings, NodeContext, PipelineInfo, Progress, TensorData, TensorRef } from '../artifacts/index.js';
 import type { Cache } from './cache.js';
 import { canonicalJson, digestOf } from '../artifacts/canonical-json.js';
 import { decodeTensor, encodeTensor } from '../artifacts/safetensors.js';
@@ -16,6 +17,8 @@ export interface ContextOptions {
   pipeline?: PipelineInfo;
   tmpDir: string;
   backend: string;
+  /** Default: engine auto on the CPU provider with every core. */
+  compute?: ComputeSettings;
   signal: AbortSignal;
   cache: Cache;
   logFile: string;
@@ -27,6 +30,11 @@ export interface ContextOptions {
   onWarning?: (message: string) => void;
 }
 
+/** Compute settings of a run that asks for nothing: engine auto, CPU provider, `jobs` nodes sharing the cores, single-threaded WASM. */
+export function defaultCompute(jobs = 1): ComputeSettings {
+  return { engine: 'auto', provider: 'cpu', threads: Math.max(1, Math.floor(availableParallelism() / Math.max(1, jobs))), wasmThreads: 1 };
+}
+
 /** In-flight memo computations per cache, so concurrent callers in one process compute once. */
 const inflight = new WeakMap<Cache, Map<string, Promise<unknown>>>();
 
@@ -36,6 +44,7 @@ export class ExecContext implements NodeContext {
   readonly pipeline?: PipelineInfo;
   readonly tmpDir: string;
   readonly backend: string;
+  readonly compute: ComputeSettings;
   readonly signal: AbortSignal;
   readonly logFile: string;
   /** Everything passed to record(), merged; goes into the run record. */
@@ -54,6 +63,7 @@ export class ExecContext implements NodeContext {
     if (o.pipeline) this.pipeline = o.pipeline;
     this.tmpDir = o.tmpDir;
     this.backend = o.backend;
+    this.compute = o.compute ?? defaultCompute();
     this.signal = o.signal;
     this.cache = o.cache;
     this.logFile = o.logFile;

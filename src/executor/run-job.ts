@@ -50,6 +50,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
     ...(job.components.pipeline ? { pipeline: job.components.pipeline } : {}),
     tmpDir,
     backend: job.backend,
+    ...(job.compute ? { compute: job.compute } : {}),
     signal: o.signal,
     cache: o.cache,
     logFile: job.logFile,

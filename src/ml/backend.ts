@@ -15,6 +15,16 @@ export const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'w
 const AUTO_ORDER = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 let current: string | undefined;
+/** XNNPACK threads of the WASM backend that runs (1 unless its threaded build was started). */
+let wasmThreads = 1;
+
+export interface BackendOptions {
+  /**
+   * WASM only: with more than 1, start TF.js's threaded WASM build with that many threads
+   * (wasm-threads.ts); 1 (default) runs the single-threaded SIMD build.
+   */
+  wasmThreads?: number;
+}
 /** A line for the node's log about the choice (e.g. the adapter), set by the last load. */
 let note: string | undefined;
 
@@ -23,8 +33,13 @@ async function importOptional(name: string): Promise<unknown> {
   return import(name);
 }
 
-async function load(name: Exclude<BackendRequest, 'auto'>, auto: boolean): Promise<void> {
+async function load(name: Exclude<BackendRequest, 'auto'>, auto: boolean, opts: BackendOptions): Promise<void> {
   note = undefined;
+  if (name === 'wasm' && (opts.wasmThreads ?? 1) > 1) {
+    const { initThreadedWasm } = await import('./wasm-threads.js');
+    wasmThreads = await initThreadedWasm(opts.wasmThreads!);
+    return;
+  }
   switch (name) {
     case 'tensorflow-gpu':
       await importOptional('@tensorflow/tfjs-node-gpu');
@@ -62,16 +77,17 @@ function loadHint(requested: string): string {
 
 /**
  * Initialise the requested backend and return the name of the one that runs (never `auto`).
- * Idempotent: a second call returns the running backend (for `auto` or the same request).
+ * Idempotent: a second call returns the running backend (for `auto` or the same request); the
+ * WASM thread count is settled by the call that starts it.
  */
-export async function initBackend(requested: BackendRequest | string = 'auto'): Promise<string> {
+export async function initBackend(requested: BackendRequest | string = 'auto', opts: BackendOptions = {}): Promise<string> {
   if (!(BACKENDS as readonly string[]).includes(requested)) {
     throw new Error(`unknown backend "${requested}" (choose one of ${BACKENDS.join(', ')})`);
   }
   if (current !== undefined && (requested === 'auto' || requested === current)) return current;
   if (requested !== 'auto') {
     try {
-      await load(requested as Exclude<BackendRequest, 'auto'>, false);
+      await load(requested as Exclude<BackendRequest, 'auto'>, false, opts);
     } catch (e) {
       throw new Error(`backend ${requested} cannot load: ${(e as Error).message}${loadHint(requested)}`, { cause: e });
     }
@@ -81,7 +97,7 @@ export async function initBackend(requested: BackendRequest | string = 'auto'): 
   const failures: string[] = [];
   for (const name of AUTO_ORDER) {
     try {
-      await load(name, true);
+      await load(name, true, opts);
       current = name;
       // Why a faster backend was passed over (say, WebGPU with only a software adapter).
       if (failures.length > 0) note = [note, `auto passed over ${failures.join('; ')}`].filter(Boolean).join('; ');
@@ -105,6 +121,8 @@ export interface BackendFacts {
   backend: string;
   /** On webgpu: the adapter that runs it. */
   adapter?: AdapterFacts;
+  /** On wasm with its threaded build: the threads. */
+  wasmThreads?: number;
 }
 
 /**
@@ -114,7 +132,13 @@ export interface BackendFacts {
 export function backendFacts(): BackendFacts {
   const backend = current ?? tf.getBackend();
   const adapter = backend === 'webgpu' ? webGpuAdapter() : undefined;
-  return adapter ? { backend, adapter } : { backend };
+  const threads = currentWasmThreads();
+  return { backend, ...(adapter ? { adapter } : {}), ...(threads > 1 ? { wasmThreads: threads } : {}) };
+}
+
+/** XNNPACK threads of the running WASM backend (1: the single-threaded build, or not WASM). */
+export function currentWasmThreads(): number {
+  return current === 'wasm' ? wasmThreads : 1;
 }
 
 /**
@@ -123,7 +147,7 @@ export function backendFacts(): BackendFacts {
  */
 export function backendLog(): string[] {
   const f = backendFacts();
-  return [`backend ${f.backend}${f.adapter ? ` on ${describeAdapter(f.adapter)}` : ''}`, ...(note ? [note] : [])];
+  return [`backend ${f.backend}${f.adapter ? ` on ${describeAdapter(f.adapter)}` : ''}${f.wasmThreads ? ` (${f.wasmThreads} threads)` : ''}`, ...(note ? [note] : [])];
 }
 
 /**

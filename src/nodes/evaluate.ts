@@ -7,6 +7,8 @@
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
+import type { EngineKind } from '../ml/engine/kinds.js';
+import { ENGINE_PARAM } from './engine-param.js';
 import { family } from './family.js';
 import { checkLayerParam } from './static-facts.js';
 
@@ -14,6 +16,7 @@ export interface EvaluateParams {
   split: SplitName;
   layers?: number[];
   batch_size: number;
+  engine: EngineKind;
 }
 
 const commonParams: Record<string, JsonSchema> = {
@@ -25,6 +28,7 @@ const commonParams: Record<string, JsonSchema> = {
     description: "Kept encoder layers (0-based original indices), a subset of the model's. Absent: the model's own kept layers.",
   },
   batch_size: { type: 'integer', minimum: 1, default: 32, description: 'Examples per forward pass (does not change results).' },
+  engine: ENGINE_PARAM,
 };
 
 const inputs = {
@@ -34,7 +38,7 @@ const inputs = {
 
 export const evaluateNode: NodeDecl<EvaluateParams> = {
   type: 'model/evaluate',
-  version: 1,
+  version: 2,
   description: 'Accuracy, macro-F1, per-class precision/recall/F1 and confusion matrix of a model (or a subset of its layers) on one split; memoized across nodes and runs.',
   params: commonParams,
   inputs,
@@ -45,7 +49,7 @@ export const evaluateNode: NodeDecl<EvaluateParams> = {
 
 export const predictNode: NodeDecl<EvaluateParams> = {
   type: 'model/predict',
-  version: 1,
+  version: 2,
   description: 'Per-example predicted label, probabilities and logits on one split, as predictions.jsonl (with the text and true label, to inspect errors).',
   params: commonParams,
   inputs,
@@ -53,7 +57,7 @@ export const predictNode: NodeDecl<EvaluateParams> = {
     predictions: {
       type: 'predictions',
       publish: true,
-      description: 'files[predictions.jsonl]: one object a line {index, text, label, label_id, predicted, predicted_id, correct, probabilities, logits}; plus accuracy.',
+      description: 'files[predictions.jsonl]: one object a line {index, text, label, label_id, predicted, predicted_id, correct, probabilities, logits}; plus accuracy and the engine that ran (`backend`).',
     },
   },
   worker: true,

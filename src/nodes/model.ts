@@ -8,6 +8,8 @@
  */
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
+import type { EngineKind } from '../ml/engine/kinds.js';
+import { ENGINE_PARAM } from './engine-param.js';
 import { family } from './family.js';
 import { checkLayerParam, factsOf } from './static-facts.js';
 
@@ -41,6 +43,7 @@ export interface TrainParams extends TrainingParams {
 
 export interface ExportParams {
   layers?: number[];
+  format: 'hf' | 'onnx' | 'both';
 }
 
 function trainingSchema(defaults: { epochs: number; lr: number; batch_size: number }): Record<string, JsonSchema> {
@@ -118,13 +121,20 @@ export const finetuneNode: NodeDecl<TrainingParams> = {
 export const exportNode: NodeDecl<ExportParams> = {
   type: 'model/export',
   version: 1,
-  description: 'Write a model (pruned or not) as a Hugging Face directory: config.json, model.safetensors (kept layers renumbered 0..k-1), tokenizer files; published to results/.',
+  description:
+    'Write a model (pruned or not) as a Hugging Face directory: config.json, model.safetensors and/or onnx/model.onnx (kept layers renumbered 0..k-1), tokenizer files; published to results/.',
   params: {
     layers: {
       type: 'array',
       items: { type: 'integer', minimum: 0 },
       uniqueItems: true,
       description: "Kept layers (0-based original indices), a subset of the model's. Absent: the model's own kept layers.",
+    },
+    format: {
+      enum: ['hf', 'onnx', 'both'],
+      default: 'hf',
+      description:
+        'hf: model.safetensors (transformers, PyTorch). onnx: onnx/model.onnx (ONNX Runtime, transformers.js, Optimum; opset 17, dynamic batch and sequence axes). both: the two. config.json and the tokenizer files are written in every case.',
     },
   },
   inputs: { model: { type: 'model', description: 'The model to export.' } },
@@ -138,6 +148,7 @@ export interface DistillParams extends TrainingParams {
   alpha: number;
   control: boolean;
   eval_batch: number;
+  engine: EngineKind;
 }
 
 export const distillNode: NodeDecl<DistillParams> = {
@@ -154,6 +165,7 @@ export const distillNode: NodeDecl<DistillParams> = {
       description: 'Also train the same student for the same steps (same batches, dropout and seed) on hard labels alone, so the teacher\'s effect can be told from the effect of more training.',
     },
     eval_batch: { type: 'integer', minimum: 1, default: 32, description: "Examples per forward for the teacher's logits and the evaluations (does not change results)." },
+    engine: { ...ENGINE_PARAM, description: `Inference engine of the teacher's logits and the evaluations. ${String(ENGINE_PARAM.description)}` },
     // lr: the fine-tuning default. The student is a pruned copy of a trained model, so
     // distillation continues training it (as model/finetune does) rather than starting over;
     // docs/method.md gives none. A small model trained from scratch at 1e-3 wants more (the

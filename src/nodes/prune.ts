@@ -14,9 +14,10 @@
 import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
-import { ENGINE_KINDS, type EngineKind } from '../ml/engine/kinds.js';
+import type { EngineKind } from '../ml/engine/kinds.js';
 import { FUSION_METHODS, type FusionMethod } from '../ml/prune/recipe-types.js';
 import { SIGNAL_NAMES } from '../ml/signals/types.js';
+import { ENGINE_PARAM } from './engine-param.js';
 import { family } from './family.js';
 import { randomForestNode } from './fuse.js';
 import { captureParams } from './signals.js';
@@ -26,15 +27,17 @@ import { factsOf, keptOf, sameLayers } from './static-facts.js';
 export interface AblationParams {
   split: SplitName;
   batch: number;
+  engine: EngineKind;
 }
 
 export const ablationNode: NodeDecl<AblationParams> = {
   type: 'prune/ablation',
-  version: 1,
+  version: 2,
   description: 'Single-layer ablation: accuracy of the model without each layer in turn, and the drop from the full model (the fusion target).',
   params: {
     split: { enum: [...SPLITS], default: 'validation', description: 'Split the accuracies are measured on (validation: never choose test for a fusion target).' },
     batch: { type: 'integer', minimum: 1, default: 32, description: 'Examples per evaluation forward (does not change the result).' },
+    engine: ENGINE_PARAM,
   },
   inputs: {
     model: { type: 'model', description: 'The unpruned classifier (its kept layers are ablated one at a time).' },
@@ -72,7 +75,7 @@ const curveParams: Record<string, JsonSchema> = {
       'Choose the largest k >= 1 whose select_on accuracy is within max_drop of the unpruned model (0.01 = one point); when no k is, the argmax rule chooses and the curve says max-drop-unmet. Absent: argmax over k >= 1, ties to the larger k.',
   },
   batch: { type: 'integer', minimum: 1, default: 32, description: 'Examples per evaluation forward (does not change the result).' },
-  engine: { enum: [...ENGINE_KINDS], default: 'tfjs', description: 'Inference engine of the evaluations (its name and backend key the evaluation memo).' },
+  engine: ENGINE_PARAM,
   prefix_budget_mb: {
     type: 'number',
     minimum: 0,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MemoryCache } from '../../src/executor/memory-cache.js';
 import { ExecContext } from '../../src/executor/node-context.js';
@@ -99,4 +100,31 @@ void test('an in-memory cache runs pipelines too (fast unit tests)', async (t) =
   const s = await rig.run(g, { cache, writeLockFile: false });
   assert.equal(s.counts.cached, 2);
   assert.equal(rig.counter.total(), 0);
+});
+
+void test("the run's compute settings reach every node: --engine, --ort-provider, --threads, --wasm-threads; else cores / -j", async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const seen: unknown[] = [];
+  const probe: NodeType<never> = {
+    type: 'test/compute',
+    version: 1,
+    description: 'records ctx.compute',
+    params: {},
+    inputs: {},
+    outputs: { out: { type: 'json', description: 'nothing' } },
+    cacheable: false,
+    run(ctx) {
+      seen.push(ctx.compute);
+      return Promise.resolve({ out: {} });
+    },
+  };
+  rig.types.set(probe.type, probe);
+  const g = rig.graph({ a: { type: 'test/compute' } });
+  await rig.run(g, { workerFor: () => false, engine: 'tfjs', ortProvider: 'cuda', threads: 3, wasmThreads: 2 });
+  await rig.run(g, { workerFor: () => false, jobs: 2 });
+  assert.deepEqual(seen, [
+    { engine: 'tfjs', provider: 'cuda', threads: 3, wasmThreads: 2 },
+    { engine: 'auto', provider: 'cpu', threads: Math.max(1, Math.floor(availableParallelism() / 2)), wasmThreads: 1 },
+  ]);
 });

@@ -40,7 +40,7 @@ void test('prune/sequential: the curve of an order, equal to plain evaluations; 
   assert.equal(c.strategy, 'top-down');
   assert.equal(c.source, 'top-down');
   assert.equal(c.dataset, 'words', 'named after the data file\'s folder');
-  assert.equal(c.engine, 'tfjs-wasm');
+  assert.equal(c.engine, 'onnxruntime-cpu', 'auto: ONNX Runtime where it loads');
   assert.deepEqual(c.order, [3, 2, 1, 0]);
   assert.deepEqual(c.points.map((p) => p.kept), [[0, 1, 2, 3], [0, 1, 2], [0, 1], [0]]);
   assert.equal(ctx.computed, 8, 'four kept sets on two splits');

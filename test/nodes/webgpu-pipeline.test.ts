@@ -1,6 +1,6 @@
 /**
  * Tensor nodes on WebGPU through the real CLI: workers load the tiny-bert fixture and evaluate it
- * with `--backend webgpu`, exit by themselves when done (releaseNodeResources), and record the
+ * with `--backend webgpu --engine tfjs` (evaluations run on ONNX Runtime otherwise), exit by themselves when done (releaseNodeResources), and record the
  * adapter in the run record that `layerfuse show` prints; a node in the gpu pool gets its adapter
  * from its slot (LAYERFUSE_WEBGPU_ADAPTERS -> LAYERFUSE_WEBGPU_ADAPTER), and an adapter that does
  * not exist fails the node with the list of those that do. Skips where no adapter can be had.
@@ -50,7 +50,7 @@ void test('tensor nodes run on WebGPU in workers that exit, and the run record n
   const env: NodeJS.ProcessEnv = { ...process.env, LAYERFUSE_WEBGPU_ADAPTERS: '0' };
   delete env.CUDA_VISIBLE_DEVICES;
   delete env.LAYERFUSE_WEBGPU_ADAPTER;
-  const run = await cli(dir, ['run', 'p.yaml', '--backend', 'webgpu', '-j', '1'], env);
+  const run = await cli(dir, ['run', 'p.yaml', '--backend', 'webgpu', '--engine', 'tfjs', '-j', '1'], env);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   for (const node of ['base', 'full']) {
     const show = await cli(dir, ['show', 'p.yaml', node, '--json']);

@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { runPipeline, type RunOptions, type RunSummary } from '../../executor/index.js';
 import { openStore, storeNotice } from '../cache-dir.js';
 import { CACHE_DIR_OPTION, parseCommand, RESULTS_DIR_OPTION, runCommand, SET_OPTION, UsageError } from '../command.js';
+import { INFERENCE_OPTIONS, INFERENCE_USAGE, inferenceFlags } from '../inference-options.js';
 import { writeErr } from '../output.js';
 import { loadGraph } from '../pipeline-load.js';
 import { nodeMessage, progressLogger } from '../progress.js';
@@ -26,6 +27,7 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
   --results-dir DIR   where published outputs go (default: $LAYERFUSE_RESULTS_DIR, else results/
                       in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
+${INFERENCE_USAGE}
   --executor E        local (this machine) | slurm (each node a batch job); default the
                       pipeline's \`executor:\`, else local
   --profile FILE      the Slurm profile (default: ~/.config/layerfuse/slurm.yaml when present)
@@ -89,12 +91,14 @@ export function run(argv: string[]): Promise<number> {
         executor: { type: 'string' },
         profile: { type: 'string' },
         'max-jobs': { type: 'string' },
+        ...INFERENCE_OPTIONS,
       },
       { min: 1, max: 1, what: 'one PIPELINE' },
     );
     const jobs = v.jobs === undefined ? availableParallelism() : Number(v.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`-j takes a positive integer, got '${v.jobs}'`);
     if (!(BACKENDS as readonly string[]).includes(v.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${v.backend}'`);
+    const inference = inferenceFlags(v);
     if (v.executor !== undefined && !(EXECUTORS as readonly string[]).includes(v.executor)) throw new UsageError(`--executor must be one of ${EXECUTORS.join(', ')}, got '${v.executor}'`);
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
     const executor: ExecutorName = (v.executor as ExecutorName | undefined) ?? graph.executor ?? 'local';
@@ -112,6 +116,7 @@ export function run(argv: string[]): Promise<number> {
       force: v.force ?? [],
       policy: v['keep-going'] ? 'continue' : 'no-new',
       backend: v.backend,
+      ...inference,
       logger,
     };
     if (executor === 'slurm') {

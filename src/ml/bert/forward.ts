@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../types.js';
 import type { BertClassifier } from './model.js';
+import { checkBatchFor } from './check-batch.js';
 import { DropoutRng, dense, embed, layerNorm } from './ops.js';
 import { encoderLayer, type FusedLayerOutput, type LayerCaptureWant, type LayerMasks, type LayerParams } from './layer.js';
 import { LAYER_SUFFIXES, layerParamName as P } from './names.js';
@@ -49,18 +50,7 @@ const MASK_NEG = -1e9;
 
 /** Validate a batch against the model; labels only when `labels` (forward ignores them). */
 export function checkBatch(batch: Batch, model: BertClassifier, labels = false): void {
-  const { batchSize: B, seqLen: S } = batch;
-  const c = model.config;
-  if (!(B >= 1 && S >= 1)) throw new Error(`batch: empty (batchSize ${B}, seqLen ${S})`);
-  if (batch.inputIds.length !== B * S) throw new Error(`batch: inputIds has ${batch.inputIds.length} entries, want ${B}x${S}`);
-  if (batch.attentionMask.length !== B * S) throw new Error(`batch: attentionMask has ${batch.attentionMask.length} entries, want ${B}x${S}`);
-  if (batch.tokenTypeIds && batch.tokenTypeIds.length !== B * S) throw new Error(`batch: tokenTypeIds has ${batch.tokenTypeIds.length} entries, want ${B}x${S}`);
-  if (S > c.maxPositions) throw new Error(`batch: sequence length ${S} exceeds max_position_embeddings ${c.maxPositions}`);
-  for (const id of batch.inputIds) if (id < 0 || id >= c.vocabSize) throw new Error(`batch: token id ${id} outside the vocabulary (size ${c.vocabSize})`);
-  if (labels && batch.labels) {
-    if (batch.labels.length !== B) throw new Error(`batch: ${batch.labels.length} labels for ${B} rows`);
-    for (const y of batch.labels) if (y < 0 || y >= c.numLabels) throw new Error(`batch: label ${y} outside 0..${c.numLabels - 1}`);
-  }
+  checkBatchFor(batch, model.config, labels);
 }
 
 /**

@@ -15,8 +15,8 @@ import type { ModelManifest } from '../../ml/bert/manifest.js';
 import { makeBatches, type DatasetManifest } from '../../ml/data/index.js';
 import type { EngineKind } from '../../ml/engine/index.js';
 import { MemoScorer, PrefixEvaluator, type CurveSplit, type EvaluatorCounters, type ScoreMemo, type StoredScore } from '../../ml/prune/index.js';
-import { openEngine } from './engines.js';
-import { effectiveModel, encoded, EVALUATION_FORMAT, evaluationKey, modelFor, prepare, setting, type Evaluation } from './eval-memo.js';
+import { engineFor } from './engines.js';
+import { effectiveModel, encoded, EVALUATION_FORMAT, evaluationKey, prepare, setting, type Evaluation } from './eval-memo.js';
 
 class MemoMiss extends Error {}
 
@@ -76,10 +76,10 @@ export async function curveScoring(ctx: NodeContext, model: ModelManifest, datas
     if (have) return have;
     const prep = await prepare(ctx, set, dataset, split);
     const enc = encoded(prep, dataset, split);
-    const loaded = await modelFor(ctx, full);
+    const engine = await engineFor(ctx, full, set.resolved);
     const batches = makeBatches(enc, o.batchSize, { sortByLength: true, padTokenId: prep.loaded.specialIds.pad });
     const ev = new PrefixEvaluator(
-      openEngine(o.engine, loaded.model),
+      engine,
       { batches, numExamples: enc.ids.length, numLabels: dataset.labels.length },
       {
         budgetBytes: o.budgetBytes / 2,

@@ -5,10 +5,10 @@
  * evaluated on validation and test through the evaluation memo (the teacher's and the
  * student's are usually already there, from the curves).
  *
- * On the one-core backends (WASM, the JS CPU backend) the control trains in a worker thread
- * beside the distillation (src/ml/distill/in-thread.ts): the same kernels on the same inputs,
- * so the same weights, in about half the wall time on a machine with a second core. On a GPU
- * the two run one after the other, as two contexts would only contend for the device.
+ * On the one-core backends (single-threaded WASM, the JS CPU backend) the control trains in a
+ * worker thread beside the distillation (src/ml/distill/in-thread.ts): the same kernels on the
+ * same inputs, so the same weights, in about half the wall time on a machine with a second
+ * core. On a GPU, or threaded WASM, the two run one after the other: two would only contend.
  */
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeInputs } from '../../artifacts/inputs.js';
@@ -19,12 +19,15 @@ import { asModelManifest, manifestParameterCount, type ModelManifest } from '../
 import { BertClassifier } from '../../ml/bert/model.js';
 import { loadModel, storeModel } from '../../ml/bert/store.js';
 import { asDatasetManifest, datasetName, encodeExamples, readSplit, type DatasetManifest } from '../../ml/data/index.js';
-import { distill, distillBatches, distillInThread, teacherLogits, type ThreadRunResult } from '../../ml/distill/index.js';
+import { distill, distillBatches, distillInThread, type ThreadRunResult } from '../../ml/distill/index.js';
+import { engineLogits } from '../../ml/engine/index.js';
+import { runSplit } from '../../ml/eval/index.js';
 import { asCurveManifest, DISTILLATION_FORMAT, splitScore, type DistillationManifest, type DistilledModelScore } from '../../ml/prune/index.js';
 import type { Example } from '../../ml/types.js';
 import { asTokenizerManifest, loadTokenizer } from '../../ml/tokenizer/index.js';
 import type { DistillParams } from '../model.js';
 import { useBackend } from './common.js';
+import { engineFor, releaseEngines, resolveEngineFor } from './engines.js';
 import { evaluateMemo, releaseEvalCache } from './eval-memo.js';
 import { checkAgainstMajority } from './majority.js';
 
@@ -37,8 +40,8 @@ async function encodeFor(ctx: NodeContext, model: ModelManifest, examples: reado
   return { encoded: encodeExamples(tok, examples), pad: tok.specialIds.pad };
 }
 
-async function scoreOf(ctx: NodeContext, model: ModelManifest, data: DatasetManifest, batchSize: number): Promise<DistilledModelScore> {
-  const on = (split: 'validation' | 'test') => evaluateMemo(ctx, { model, dataset: data, split }, { batchSize });
+async function scoreOf(ctx: NodeContext, model: ModelManifest, data: DatasetManifest, batchSize: number, engine: DistillParams['engine']): Promise<DistilledModelScore> {
+  const on = (split: 'validation' | 'test') => evaluateMemo(ctx, { model, dataset: data, split }, { batchSize, engine });
   const validation = splitScore(await on('validation'));
   const test = splitScore(await on('test'));
   return { layers: [...model.layers], parameters: manifestParameterCount(model), test, validation };
@@ -58,20 +61,23 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
   const examples = await readSplit(ctx, data, 'train');
   if (examples.length === 0) throw new NodeError(`${ctx.nodeId}: the train split is empty`);
 
-  // The teacher, frozen: its eval-mode logits over the train split, once.
+  // The teacher, frozen: its eval-mode logits over the train split, once, on the inference
+  // engine (the one its evaluations below use, so it is built once).
   const forTeacher = await encodeFor(ctx, teacherM, examples);
-  const teacher = await loadModel(ctx, teacherM);
-  let zt: Float32Array;
-  try {
-    zt = await teacherLogits(teacher.model, forTeacher.encoded, {
+  const resolved = await resolveEngineFor(ctx, p.engine);
+  const teacher = await engineFor(ctx, teacherM, resolved);
+  const zt = (
+    await runSplit(engineLogits(teacher, teacherM.layers), forTeacher.encoded, {
       batchSize: p.eval_batch,
+      numLabels: teacherM.labels.length,
       padTokenId: forTeacher.pad,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ done, total, message: 'teacher logits' }),
-    });
-  } finally {
-    teacher.dispose();
-  }
+    })
+  ).logits;
+  // A TF.js teacher would share the WASM heap with the student's training: free it (its
+  // evaluations below load it again). An ONNX Runtime teacher lives outside it and is reused.
+  if (resolved.kind === 'tfjs') releaseEngines();
 
   const forStudent = await encodeFor(ctx, studentM, examples);
   // The same batches as model/train's: length-bucketed, a seeded shuffle per epoch.
@@ -116,7 +122,8 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
       model.dispose();
     }
   };
-  const parallel = p.control && ONE_CORE_BACKENDS.has(backend);
+  // Threaded WASM (--wasm-threads) already spreads one training over the cores.
+  const parallel = p.control && ONE_CORE_BACKENDS.has(backend) && ctx.compute.wasmThreads <= 1;
   const pending = parallel ? controlThread() : undefined;
   // Observed at once, so that a thread failing while the distillation runs is no unhandled rejection.
   pending?.catch(() => undefined);
@@ -145,10 +152,10 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
       format: DISTILLATION_FORMAT,
       dataset: datasetName(data),
       strategy: curve?.strategy ?? null,
-      teacher: await scoreOf(ctx, teacherM, data, p.eval_batch),
-      student: await scoreOf(ctx, studentM, data, p.eval_batch),
-      distilled: await scoreOf(ctx, distilledM, data, p.eval_batch),
-      control: controlM ? await scoreOf(ctx, controlM, data, p.eval_batch) : null,
+      teacher: await scoreOf(ctx, teacherM, data, p.eval_batch, p.engine),
+      student: await scoreOf(ctx, studentM, data, p.eval_batch, p.engine),
+      distilled: await scoreOf(ctx, distilledM, data, p.eval_batch, p.engine),
+      control: controlM ? await scoreOf(ctx, controlM, data, p.eval_batch, p.engine) : null,
       params: { temperature: p.temperature, alpha: p.alpha, epochs: p.epochs, lr: p.lr, batch_size: p.batch_size, warmup: p.warmup, seed: p.seed },
     };
     const row = (name: string, s: DistilledModelScore | null): void => {

@@ -3,8 +3,8 @@
  * a kept-layer set on one split of a dataset once, memoized in the cache (ctx.memo) under
  *   { format, model: digest of the effective model (its manifest restricted to the kept layers,
  *     `layers` field left out), layers: kept set, labels, split: the split blob's digest,
- *     tokenizer: tokenizer.json digest and max length, engine: the engine and backend that run
- *     (`tfjs-wasm`, ...) }.
+ *     tokenizer: tokenizer.json digest and max length, engine: the engine that runs
+ *     (`onnxruntime-cpu`, `tfjs-wasm`, ...: the engines agree to ~1e-6, not bit for bit) }.
  * So a full model evaluated with kept set S and the pruned artifact withLayers(model, S) share
  * one entry, as do prune/ablation and the pruning curves (run/curve-scorer.ts, which reads and
  * writes these same entries) when they reach the same subset.
@@ -16,13 +16,13 @@ import { digestOf } from '../../artifacts/canonical-json.js';
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
-import { loadModel, type LoadedModel } from '../../ml/bert/store.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
 import { engineLogits, type EngineKind } from '../../ml/engine/index.js';
+import type { ResolvedEngine } from '../../ml/engine/select.js';
 import { computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
-import { engineName, openEngine } from './engines.js';
+import { engineFor, releaseEngines, resolveEngineFor } from './engines.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
 
@@ -31,7 +31,7 @@ export interface Evaluation extends Metrics {
   split: SplitName;
   /** Kept layers evaluated (original 0-based indices, ascending). */
   layers: number[];
-  /** The engine (and backend) that computed it, e.g. `tfjs-wasm`. */
+  /** The engine that computed it: `onnxruntime-cpu`, `onnxruntime-cuda`, `tfjs-wasm`, ... */
   backend: string;
   /** Class names, index = class id (the dataset's). */
   labels: string[];
@@ -50,7 +50,7 @@ export interface EvalTarget {
 export interface EvalOptions {
   /** Examples per forward (default 32); not part of the memo key (see above). */
   batchSize?: number;
-  /** The inference engine (default tfjs); its running name is part of the key. */
+  /** The node's `engine` param (default auto: the run's --engine); the running engine's name is part of the key. */
   engine?: EngineKind;
 }
 
@@ -81,45 +81,19 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
   };
 }
 
-// One loaded model per process (tensors are large): prune loops evaluate many subsets of the
-// same model, so reuse it whenever it holds every tensor the requested subset needs.
-let loadedModel: { model: LoadedModel; identity: string } | undefined;
 const encodedCache = new Map<string, EncodedSplit>();
 const ENCODED_CACHE_SIZE = 8;
 
 /** Free the model kept loaded between evaluations (call when a node is done with evaluations). */
 export function releaseEvalCache(): void {
-  loadedModel?.model.dispose();
-  loadedModel = undefined;
+  releaseEngines();
   encodedCache.clear();
 }
 
-function baseIdentity(m: ModelManifest): string {
-  return digestOf({ ...m, layers: undefined, tensors: undefined });
-}
-
-export async function modelFor(ctx: NodeContext, effective: ModelManifest): Promise<LoadedModel> {
-  const identity = baseIdentity(effective);
-  const held = loadedModel;
-  if (
-    held &&
-    held.identity === identity &&
-    effective.layers.every((l) => held.model.layers.includes(l)) &&
-    Object.entries(effective.tensors).every(([name, ref]) => held.model.manifest.tensors[name]?.$tensor === ref.$tensor)
-  ) {
-    return held.model;
-  }
-  held?.model.dispose();
-  loadedModel = undefined;
-  const model = await loadModel(ctx, effective);
-  loadedModel = { model, identity };
-  return model;
-}
-
 export interface Setting {
-  /** The engine's running name (`tfjs-wasm`, ...). */
+  /** The engine's running name (`onnxruntime-cpu`, `tfjs-wasm`, ...). */
   engine: string;
-  kind: EngineKind;
+  resolved: ResolvedEngine;
   tokenizer: TokenizerManifest;
   /** The tokenizer's max length, capped by the model's position embeddings. */
   maxLength: number;
@@ -130,17 +104,17 @@ export interface Prepared extends Setting {
   examples: Example[];
 }
 
-/** What the key needs: checks, the backend that runs, the effective max length. */
-export async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, kind: EngineKind = 'tfjs'): Promise<Setting> {
+/** What the key needs: checks, the engine that runs, the effective max length. */
+export async function setting(ctx: NodeContext, model: ModelManifest, dataset: DatasetManifest, split: SplitName, kind?: EngineKind): Promise<Setting> {
   if (!dataset.splits[split]) throw new NodeError(`${ctx.nodeId}: the dataset has no split '${split}'`);
   if (model.labels.length !== dataset.labels.length) {
     throw new NodeError(
       `${ctx.nodeId}: the model has ${model.labels.length} classes (${model.labels.join(', ')}) but the dataset has ${dataset.labels.length} (${dataset.labels.join(', ')})`,
     );
   }
-  const engine = await engineName(ctx, kind);
+  const resolved = await resolveEngineFor(ctx, kind);
   const tokenizer = tokenizerOf(model);
-  return { engine, kind, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
+  return { engine: resolved.name, resolved, tokenizer, maxLength: Math.min(tokenizer.maxLength, model.config.maxPositions) };
 }
 
 export async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetManifest, split: SplitName): Promise<Prepared> {
@@ -158,10 +132,11 @@ export function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitNa
   return enc;
 }
 
-async function run(ctx: NodeContext, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
-  const loaded = await modelFor(ctx, effective);
+// The engine is over the whole input model: prune loops evaluate many subsets of one model, and
+// an engine serves any subset of the layers it holds.
+async function run(ctx: NodeContext, model: ModelManifest, effective: ModelManifest, dataset: DatasetManifest, split: SplitName, prep: Prepared, opts: EvalOptions): Promise<SplitOutputs> {
+  const engine = await engineFor(ctx, model, prep.resolved);
   const label = `evaluate ${split} [${effective.layers.join(',')}]`;
-  const engine = openEngine(prep.kind, loaded.model);
   return runSplit(engineLogits(engine, effective.layers), encoded(prep, dataset, split), {
     batchSize: opts.batchSize ?? 32,
     numLabels: dataset.labels.length,
@@ -180,7 +155,7 @@ export async function evaluateMemo(ctx: NodeContext, { model, dataset, split, la
   const key = evaluationKey(effective, dataset, split, set.engine, set.maxLength);
   return ctx.memo<Evaluation>(key, async () => {
     const prep = await prepare(ctx, set, dataset, split);
-    const out = await run(ctx, effective, dataset, split, prep, opts);
+    const out = await run(ctx, model, effective, dataset, split, prep, opts);
     const metrics = computeMetrics(out.labels, out.predictions, dataset.labels);
     ctx.log(`${split} [${effective.layers.join(',')}]: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macroF1.toFixed(4)} (${metrics.numExamples} examples, ${prep.engine})`);
     return {
@@ -203,6 +178,6 @@ export async function predictSplit(
 ): Promise<{ outputs: SplitOutputs; examples: Example[]; layers: number[]; backend: string }> {
   const effective = effectiveModel(model, layers);
   const prep = await prepare(ctx, await setting(ctx, effective, dataset, split, opts.engine), dataset, split);
-  const outputs = await run(ctx, effective, dataset, split, prep, opts);
+  const outputs = await run(ctx, model, effective, dataset, split, prep, opts);
   return { outputs, examples: prep.examples, layers: effective.layers, backend: prep.engine };
 }

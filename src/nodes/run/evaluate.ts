@@ -15,7 +15,7 @@ export default [
     const model = inputs.one('model', asModelManifest);
     const data = inputs.one('data', asDatasetManifest);
     try {
-      const ev = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size });
+      const ev = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size, engine: p.engine });
       // Per-example predictions stay in the memo (for statistics); model/predict publishes them.
       const { predictions: _predictions, ...metrics } = ev;
       return { evaluation: { ...metrics, format: EVALUATION_FORMAT, numLayers: ev.layers.length } };
@@ -28,7 +28,7 @@ export default [
     const model = inputs.one('model', asModelManifest);
     const data = inputs.one('data', asDatasetManifest);
     try {
-      const { outputs, examples, layers, backend } = await predictSplit(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size });
+      const { outputs, examples, layers, backend } = await predictSplit(ctx, { model, dataset: data, split: p.split, layers: p.layers }, { batchSize: p.batch_size, engine: p.engine });
       const C = data.labels.length;
       let correct = 0;
       const lines = examples.map((e, i) => {

@@ -160,7 +160,7 @@ export default [
     if (p.layers) manifest = withLayers(manifest, p.layers);
     const tok = await tokenizerFiles(ctx, asTokenizerManifest(manifest.tokenizer, "the model's tokenizer"));
     const dir = join(ctx.tmpDir, 'export');
-    const names = await exportManifest(ctx, manifest, dir, tok);
+    const names = await exportManifest(ctx, manifest, dir, tok, p.format);
     const files: Record<string, BlobRef> = {};
     for (const name of names) files[name] = await ctx.putFile(join(dir, name));
     ctx.log(`exported ${manifest.layers.length} layers (original [${manifest.layers.join(', ')}]) as ${names.join(', ')}`);

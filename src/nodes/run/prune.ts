@@ -9,7 +9,8 @@ import { asTokenizerManifest, loadTokenizer } from '../../ml/tokenizer/index.js'
 import { implement } from '../family.js';
 import { ablationNode, greedyNode, iterativeNode, sequentialNode, type CurveParams } from '../prune.js';
 import { curveScoring, type CurveScoring } from './curve-scorer.js';
-import { evaluateMemo, effectiveModel, modelFor, releaseEvalCache } from './eval-memo.js';
+import { modelFor } from './engines.js';
+import { evaluateMemo, effectiveModel, releaseEvalCache } from './eval-memo.js';
 import { recipeOf } from './recipe-params.js';
 
 async function scoring(ctx: NodeContext, model: ModelManifest, data: DatasetManifest, p: CurveParams): Promise<CurveScoring> {
@@ -57,7 +58,7 @@ export default [
       const total = model.layers.length + 1;
       let done = 0;
       const r = await singleLayerAblation(model.layers, async (kept) => {
-        const e = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: kept }, { batchSize: p.batch });
+        const e = await evaluateMemo(ctx, { model, dataset: data, split: p.split, layers: kept }, { batchSize: p.batch, engine: p.engine });
         ctx.progress({ done: ++done, total, message: `ablation ${p.split}` });
         return e.accuracy;
       });

@@ -75,7 +75,7 @@ void test('evaluateMemo computes once per key and shares pruned variants', async
     assert.equal(ctx.computed, 1);
     assert.equal(full.format, 'layerfuse/evaluation@1');
     assert.deepEqual(full.layers, [0, 1, 2]);
-    assert.equal(full.backend, 'tfjs-wasm', 'the engine and its backend');
+    assert.equal(full.backend, 'onnxruntime-cpu', 'auto: ONNX Runtime where it loads');
     assert.equal(full.numExamples, 30);
     assert.equal(full.predictions.length, 30);
     assert.equal(full.confusion.flat().reduce((a, b) => a + b, 0), 30);
@@ -103,6 +103,28 @@ void test('evaluateMemo computes once per key and shares pruned variants', async
   }
 });
 
+void test('the engine is part of the key; onnxruntime and tfjs give the same predictions', async () => {
+  const ctx = context(new MemoryCache());
+  const { model, data } = await world(ctx);
+  try {
+    const ort = await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [0, 2] }, { engine: 'onnxruntime' });
+    const tfjs = await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [0, 2] }, { engine: 'tfjs' });
+    assert.equal(ctx.computed, 2, 'one entry per engine');
+    assert.equal(ort.backend, 'onnxruntime-cpu');
+    assert.equal(tfjs.backend, 'tfjs-wasm');
+    assert.deepEqual(ort.predictions, tfjs.predictions);
+    assert.equal(ort.accuracy, tfjs.accuracy);
+    await evaluateMemo(ctx, { model, dataset: data, split: 'test', layers: [0, 2] }, { engine: 'auto' });
+    assert.equal(ctx.computed, 2, 'auto resolves to onnxruntime-cpu: the same entry');
+    const cache = (ctx as unknown as { cache: MemoryCache }).cache;
+    const forced = new ExecContext({ nodeId: 'eval', pipelineDir: '/', tmpDir: '/tmp', backend: 'wasm', compute: { engine: 'tfjs', provider: 'cpu', threads: 1, wasmThreads: 1 }, signal: new AbortController().signal, cache, logFile: `/tmp/layerfuse-eval-test-${process.pid}.log` });
+    assert.deepEqual(await evaluateMemo(forced, { model, dataset: data, split: 'test', layers: [0, 2] }), tfjs, "param auto, the run's --engine tfjs: the tfjs entry");
+    assert.deepEqual(forced.facts, { backend: 'wasm', engine: 'tfjs-wasm' });
+  } finally {
+    releaseEvalCache();
+  }
+});
+
 void test('batch size does not change the evaluation', async () => {
   const ctx = context(new MemoryCache());
   const { model, data } = await world(ctx);
@@ -123,10 +145,14 @@ void test('model/evaluate and model/predict agree; predictions.jsonl is complete
   assert.equal(evaluation.numLayers, 2);
   assert.ok(!Object.keys(evaluation).includes('predictions'), 'per-example predictions stay out of the evaluation JSON');
   const { predictions } = (await predictNode.run(ctx, { split: 'test', layers: [0, 1] }, inputs)) as {
-    predictions: { accuracy: number; numExamples: number; files: Record<string, BlobRef> };
+    predictions: { accuracy: number; numExamples: number; backend: string; files: Record<string, BlobRef> };
   };
   assert.equal(predictions.numExamples, 30);
   assert.equal(predictions.accuracy, evaluation.accuracy);
+  assert.equal(predictions.backend, 'onnxruntime-cpu');
+  const viaTfjs = (await evaluateNode.run(ctx, { split: 'test', layers: [0, 1], engine: 'tfjs' }, inputs)) as { evaluation: Evaluation };
+  assert.equal(viaTfjs.evaluation.backend, 'tfjs-wasm');
+  assert.equal(viaTfjs.evaluation.accuracy, evaluation.accuracy);
   const lines = new TextDecoder()
     .decode(await ctx.getBytes(predictions.files['predictions.jsonl']!))
     .trimEnd()
