@@ -126,7 +126,7 @@ void test('pipelines/default.yaml runs end to end at tiny sizes: every curve, gr
 
   // The distilled model, exported for transformers, in the project's results/.
   const exported = join(dir, 'results', 'default', 'export');
-  for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) assert.ok(existsSync(join(exported, f)), `results/default/export/${f}`);
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'onnx/model.onnx']) assert.ok(existsSync(join(exported, f)), `results/default/export/${f}`);
   const config = JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8')) as { num_hidden_layers: number };
   assert.equal(config.num_hidden_layers, d.distilled.layers.length);
 
