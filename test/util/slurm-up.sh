@@ -48,7 +48,8 @@ stop_daemon() {
   rm -f "$pidfile"
 }
 
-# Test files run in parallel and each may call this: one at a time.
+# Test files run in parallel and each may call this: one at a time. The daemons started below
+# must not inherit fd 9 (`9>&-`): a daemon holding the lock would block every later call.
 if exec 9>>"$RUN.lock" 2>/dev/null; then flock 9; fi
 
 if [ "${1:-}" = "--down" ]; then
@@ -153,18 +154,18 @@ if ! pid_running "$RUN/munged.pid"; then
   chown munge:munge /etc/munge/munge.key && chmod 600 /etc/munge/munge.key
   mkdir -p /run/munge /var/lib/munge /var/log/munge && chown munge:munge /run/munge /var/lib/munge /var/log/munge
   # A munged already running (started by hand or by the package) makes this fail: keep it.
-  runuser -u munge -- /usr/sbin/munged 2>/dev/null || true
+  runuser -u munge -- /usr/sbin/munged 2>/dev/null 9>&- || true
   for _ in $(seq 50); do [ -S /run/munge/munge.socket.2 ] && break; sleep 0.1; done
   pgrep -u munge -x munged | head -1 >"$RUN/munged.pid"
 fi
 
 if ! pid_running "$RUN/slurmctld.pid"; then
   log "starting slurmctld"
-  slurmctld -i
+  slurmctld -i 9>&-
 fi
 if ! pid_running "$RUN/slurmd.pid"; then
   log "starting slurmd"
-  slurmd
+  slurmd 9>&-
 fi
 
 for i in $(seq 120); do
