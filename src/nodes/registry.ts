@@ -46,11 +46,10 @@ export function getNodeType(type: string): NodeType<never> | undefined {
 
 /**
  * What a worker process calls when its node is done: frees what the node's tensor work left
- * holding the process open (Dawn's GPU device on WebGPU, whose live handle can keep Node from
- * exiting). Loads src/ml lazily, as run modules do. Returns the problems met (best effort: the
- * node's result stands either way).
+ * holding the process open (see run/release.ts, loaded lazily as run modules are). Returns the
+ * problems met (best effort: the node's result stands either way).
  */
 export async function releaseNodeResources(): Promise<string[]> {
-  const { releaseAll } = await import('../ml/release-hooks.js');
-  return releaseAll().map((e) => e.message);
+  const { releaseNodeResources: release } = await import('./run/release.js');
+  return release();
 }
