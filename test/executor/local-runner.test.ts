@@ -53,7 +53,10 @@ void test('a node still waiting for a GPU slot when another fails (no-new) is ca
     }),
     { gpuSlots: ['0'], workerFor: () => false }, // fake types exist only in this process
   );
-  for (let i = 0; i < 500 && !rig.events.some((e) => e.kind === 'status' && e.node === 'f' && e.status === 'failed'); i++) await sleep(10);
+  // Open the gate only once `f` has failed (however long a loaded machine takes to get there):
+  // opening it earlier would let `wait` take the slot before the failure.
+  const deadline = Date.now() + 120_000;
+  while (!rig.events.some((e) => e.kind === 'status' && e.node === 'f' && e.status === 'failed') && Date.now() < deadline) await sleep(10);
   open();
   const s = await running;
   assert.deepEqual(statuses(s), { hold: 'succeeded', wait: 'cancelled', x: 'succeeded', f: 'failed' });
