@@ -25,6 +25,7 @@ import { layerGradientMoments } from '../../src/ml/signals/batch-stats.js';
 import { AdamW, train, type TrainOptions } from '../../src/ml/train/index.js';
 import { readBack } from '../../src/ml/read-back.js';
 import { listAdapters } from '../../src/ml/webgpu.js';
+import { isSoftwareAdapter } from '../../src/ml/webgpu-adapters.js';
 import type { Batch } from '../../src/ml/types.js';
 import { sharedPath, skipWithoutShared } from '../util/shared.js';
 import { checkSignalParity } from './signals/parity-check.js';
@@ -261,4 +262,21 @@ void test('releaseBackend takes navigator.gpu away; WebGPU loads again after; a 
   assert.equal(child.error, undefined, `the process did not exit: ${String(child.error)}`);
   assert.equal(child.status, 0, child.stderr);
   assert.equal(child.stdout.trim().split('\n').pop(), '64');
+});
+
+void test('auto takes WebGPU only on a hardware adapter: with software adapters alone it passes over them and says why', { skip }, async () => {
+  const adapters = await listAdapters();
+  const hardware = adapters.some((a) => !isSoftwareAdapter({}, a.name));
+  // A fresh process: the backend is settled once per process, and this one may hold WebGPU.
+  const backendModule = new URL('../../src/ml/backend.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(backendModule)}); const b = await m.initBackend('auto'); console.log(JSON.stringify({ b, log: m.backendLog() })); m.releaseBackend(); process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, LAYERFUSE_WEBGPU_ADAPTER: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  const { b, log } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { b: string; log: string[] };
+  if (hardware) {
+    assert.ok(b === 'webgpu' || b === 'tensorflow-gpu', `auto chose ${b} with a hardware adapter present`);
+  } else {
+    assert.notEqual(b, 'webgpu');
+    assert.match(log.join('\n'), /auto passed over .*webgpu: only software WebGPU adapters/);
+  }
 });
