@@ -45,8 +45,18 @@ export function getNodeType(type: string): NodeType<never> | undefined {
 }
 
 /**
- * What a worker process calls when its node is done: frees what the node's tensor work left
- * holding the process open (Dawn's GPU device on WebGPU, whose live handle can keep Node from
+ * What a worker process calls before each job: `retain` says whether it will serve more jobs,
+ * so that caches run modules keep by content digest (a loaded model, an inference engine,
+ * tokenized splits) may outlive the job, bounded; without it nodes free them when done.
+ */
+export async function retainNodeResources(retain: boolean): Promise<void> {
+  const { setRetention } = await import('../ml/release-hooks.js');
+  setRetention(retain);
+}
+
+/**
+ * What a worker process calls before it exits: frees what tensor work left holding the
+ * process open, and whatever caches it retained (Dawn's GPU device on WebGPU, whose live handle can keep Node from
  * exiting). Loads src/ml lazily, as run modules do. Returns the problems met (best effort: the
  * node's result stands either way).
  */
