@@ -133,6 +133,10 @@ const nodeBase: JsonSchema = {
       },
       additionalProperties: { type: ['integer', 'string'], minimum: 0 },
     },
+    optional: {
+      type: 'boolean',
+      description: 'true: the foreach or matrix may produce no node (an empty list from params); `${id.*}` of it is then an empty list. Default false: an expansion that produces no node is an error.',
+    },
     retries: {
       type: ['integer', 'string'],
       minimum: 0,

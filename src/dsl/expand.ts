@@ -10,6 +10,12 @@
  *   entries; id `group.<slug1>.<slug2>...`.
  * Groups are expanded in the order their foreach/matrix globs need (a group that ranges over
  * `${score.*}` expands after `score`).
+ *
+ * An expansion that produces no node is an error (a typo'd glob, an empty list by mistake),
+ * unless the node says `optional: true`: then it is simply absent, and `${x.*}` of it is an
+ * empty list (a foreach over `["${a.*}", "${x.*}"]` ranges over a's nodes alone). That is how
+ * a pipeline takes an optional list from its params, such as extra datasets that default to
+ * none (pipelines/paper.yaml).
  */
 import { isScalar, type Document, type Node, type Pair } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
@@ -45,8 +51,10 @@ export interface Instance {
 
 export interface Expansion {
   instances: Instance[];
-  /** Group id -> ids of its instances (empty when expansion failed). */
+  /** Group id -> ids of its instances (empty when expansion failed, or for an `emptyGroups` member). */
   members: Map<string, string[]>;
+  /** `optional: true` groups that produced no node: references to them are empty, not errors. */
+  emptyGroups: Set<string>;
 }
 
 const NO_LOOP = ' (not inside foreach or matrix values)';
@@ -55,6 +63,7 @@ export class Expander {
   private readonly members = new Map<string, string[]>();
   private readonly state = new Map<string, 'active' | 'done'>();
   private readonly out: Instance[] = [];
+  private readonly emptyGroups = new Set<string>();
 
   constructor(
     private readonly doc: Document,
@@ -68,7 +77,7 @@ export class Expander {
   run(): Expansion {
     for (const g of this.groups.values()) this.expand(g, []);
     this.out.sort((a, b) => a.group.index - b.group.index || a.ordinal - b.ordinal);
-    return { instances: this.out, members: this.members };
+    return { instances: this.out, members: this.members, emptyGroups: this.emptyGroups };
   }
 
   private scope0(): Scope {
@@ -131,9 +140,14 @@ export class Expander {
       this.diags.error(`node \`${g.id}\`: use either \`foreach\` or \`matrix\`, not both`, this.src.node(matrix.key));
       return made;
     }
+    const optional = this.optional(g, foreach ?? matrix);
     if (foreach) {
       const items = this.itemsOf(foreach.value, `foreach of \`${g.id}\``);
       if (items === undefined) return made;
+      if (items.length === 0 && optional) {
+        this.emptyGroups.add(g.id);
+        return made;
+      }
       if (items.length === 0) {
         this.diags.error(`node \`${g.id}\`: foreach produces no node (the list is empty)`, this.src.node(deref(this.doc, foreach.value) ?? foreach.key));
         return made;
@@ -145,7 +159,12 @@ export class Expander {
       return made;
     }
     if (matrix) {
-      for (const combo of this.combinations(g, matrix)) {
+      const combos = this.combinations(g, matrix, optional);
+      if (combos === 'empty') {
+        this.emptyGroups.add(g.id);
+        return made;
+      }
+      for (const combo of combos) {
         const slugs = [...combo.values()].map((it, i) => (it.slug !== '' ? it.slug : String(i)));
         push(`${g.id}.${slugs.join('.')}`, { params: this.params, matrix: combo, where: '' }, loc);
       }
@@ -153,6 +172,21 @@ export class Expander {
     }
     push(g.id, { params: this.params, where: ' (this node has neither)' }, loc);
     return made;
+  }
+
+  /**
+   * The node's `optional: true` (its expansion may produce no node). It means something only
+   * with foreach or matrix: elsewhere it is an error, as a mistake would otherwise pass silently.
+   */
+  private optional(g: Group, expansion: Pair<Node, Node> | undefined): boolean {
+    const pair = g.fields.get('optional');
+    if (!pair) return false;
+    const on = deref(this.doc, pair.value);
+    const value = isScalar(on) ? on.value : undefined;
+    if (value === true && !expansion) {
+      this.diags.error(`node \`${g.id}\`: \`optional\` applies to a node with \`foreach\` or \`matrix\` (an expansion that may produce no node)`, this.src.node(pair.key));
+    }
+    return value === true;
   }
 
   /** Items of a foreach list or matrix axis; undefined after an error (or a broken upstream). */
@@ -182,11 +216,12 @@ export class Expander {
           return undefined;
         }
         const ids = this.members.get(r.target) ?? [];
+        if (this.emptyGroups.has(r.target)) return [];
         if (g.broken || ids.length === 0) {
           // Its own error explains why it has no nodes; ranging over it would only echo that.
           return undefined;
         }
-        return ids.map((m) => ({ value: new NodeRef(m, false, exact.raw, loc, m), slug: m, loc }));
+        return ids.map((m) => ({ value: new NodeRef(m, false, exact.raw, loc, m, r.port), slug: m, loc }));
       }
       const before = this.sub.errors;
       const v = this.sub.value(el, this.scope0());
@@ -214,7 +249,8 @@ export class Expander {
     return [{ value: v, slug: slugify(v), loc }];
   }
 
-  private combinations(g: Group, matrix: Pair<Node, Node>): Array<Map<string, Item>> {
+  /** The matrix's combinations; 'empty' when an `optional` matrix has none (an empty axis, or all excluded). */
+  private combinations(g: Group, matrix: Pair<Node, Node>, optional: boolean): Array<Map<string, Item>> | 'empty' {
     const axes: Array<[string, Item[]]> = [];
     let ok = true;
     const pairs = mapPairs(this.doc, matrix.value);
@@ -225,6 +261,7 @@ export class Expander {
         ok = false;
         continue;
       }
+      if (items.length === 0 && optional) return 'empty';
       if (items.length === 0) {
         this.diags.error(`node \`${g.id}\`: matrix axis \`${axis}\` is empty, so the matrix produces no node`, this.src.node(deref(this.doc, pair.value) ?? pair.key));
         ok = false;
@@ -259,6 +296,7 @@ export class Expander {
       combos = next;
     }
     const kept = combos.filter((c) => !excludes.some((rule) => rule.length > 0 && rule.every(([axis, v]) => same(c.get(axis)!, v))));
+    if (kept.length === 0 && optional) return 'empty';
     if (kept.length === 0) {
       this.diags.error(`node \`${g.id}\`: matrix produces no node: every combination is excluded`, this.src.node(pairs.get('exclude')?.key ?? matrix.key));
     }

@@ -149,7 +149,7 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
 
   const unset = new Set([...decls.keys()].filter((k) => !Object.hasOwn(params, k)));
   const sub = new Substituter(doc, src, diags, unset);
-  const { instances, members } = new Expander(doc, src, diags, sub, groups, params).run();
+  const { instances, members, emptyGroups } = new Expander(doc, src, diags, sub, groups, params).run();
 
   // Duplicate ids: the first in file order wins, each later one is reported against it.
   const first = new Map<string, (typeof instances)[number]>();
@@ -169,7 +169,7 @@ function check(src: SourceFile, store: SchemaStore, diags: Diagnostics, opts: Lo
     unique.push(inst);
   }
 
-  const resolver = new Resolver(doc, src, diags, sub, store, members, brokenGroups);
+  const resolver = new Resolver(doc, src, diags, sub, store, members, brokenGroups, emptyGroups);
   for (const inst of unique) resolver.prepare(inst);
   const edges: Edge[] = [];
   const resolved = new Map<string, ResolvedNode>();

@@ -8,6 +8,7 @@
  *   ${id}            node `id`'s default (first) output; an edge
  *   ${id.port}       a named output port of node `id`; ids may contain dots (`score.a.out`)
  *   ${id.*}          every node expanded from the group written as `id` (a list)
+ *   ${id.*.port}     the same nodes' output `port` (`${distill.*.distillation}`)
  *   ${in.NAME}       the path of input NAME's materialized files, in the string params a type
  *                    names (shell's `run`); kept verbatim for the node to fill in at run time
  */
@@ -87,7 +88,7 @@ export type Ref =
   | { kind: 'item'; path: string[] }
   | { kind: 'matrix'; axis: string }
   | { kind: 'input'; name: string }
-  | { kind: 'node'; target: string; glob: boolean }
+  | { kind: 'node'; target: string; glob: boolean; port?: string }
   | { kind: 'invalid'; why: string };
 
 const NODE_REF = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -112,13 +113,21 @@ function classifyUncached(text: string): Ref {
     if (rest.length !== 1 || rest[0] === '') return { kind: 'invalid', why: 'write `${matrix.AXIS}`' };
     return { kind: 'matrix', axis: rest[0]! };
   }
+  const globPort = /^(.*?)\.\*\.(.*)$/.exec(text);
+  if (globPort) {
+    const [, target, port] = globPort as unknown as [string, string, string];
+    if (!NODE_REF.test(target) || target.includes('.') || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(port)) {
+      return { kind: 'invalid', why: 'a glob with a port is `${ID.*.PORT}` with ID a node id as written' };
+    }
+    return { kind: 'node', target, glob: true, port };
+  }
   if (text.endsWith('.*')) {
     const target = text.slice(0, -2);
     if (!NODE_REF.test(target) || target.includes('.')) return { kind: 'invalid', why: 'a glob is `${ID.*}` with ID a node id as written' };
     return { kind: 'node', target, glob: true };
   }
   if (!NODE_REF.test(text) || text.endsWith('.') || text.includes('..')) {
-    return { kind: 'invalid', why: 'expected ${params.x}, ${id}, ${id.port}, ${id.*}, ${item} or ${matrix.axis}' };
+    return { kind: 'invalid', why: 'expected ${params.x}, ${id}, ${id.port}, ${id.*}, ${id.*.port}, ${item} or ${matrix.axis}' };
   }
   return { kind: 'node', target: text, glob: false };
 }
@@ -136,6 +145,8 @@ export class NodeRef {
     readonly raw: string,
     readonly loc: Location,
     readonly member?: string,
+    /** A glob's output port (`${id.*.port}`); absent: each node's default output. */
+    readonly port?: string,
   ) {}
 
   /** Readable suffix for ids expanded over this reference (`curve.fuse`). */

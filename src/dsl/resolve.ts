@@ -91,6 +91,8 @@ export class Resolver {
     private readonly members: Map<string, string[]>,
     /** Groups that failed structurally: references into them are not reported again. */
     private readonly brokenGroups: Set<string>,
+    /** `optional: true` groups that produced no node: `${x.*}` of one is an empty list. */
+    private readonly emptyGroups: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Report a problem with node `p` (marks it broken). */
@@ -337,21 +339,27 @@ export class Resolver {
    * problem, or silently when the target is broken (its own error says why).
    */
   private targets(ref: NodeRef): Array<{ node: string; port?: string }> | undefined {
-    if (ref.member !== undefined) return [{ node: ref.member }];
+    const port = ref.port !== undefined ? { port: ref.port } : {};
+    if (ref.member !== undefined) return [{ node: ref.member, ...port }];
     if (ref.glob) {
       const ids = this.members.get(ref.target);
       if (ids === undefined) {
         this.diags.error(`no node \`${ref.target}\` for \`${ref.raw}\`${didYouMean(ref.target, this.members.keys())}`, ref.loc);
         return undefined;
       }
+      if (ids.length === 0 && this.emptyGroups.has(ref.target)) return [];
       if (ids.length === 0) return undefined; // its expansion failed and was reported
-      return ids.map((node) => ({ node }));
+      return ids.map((node) => ({ node, ...port }));
     }
     if (this.prepared.has(ref.target)) return [{ node: ref.target }];
     const dot = ref.target.lastIndexOf('.');
     if (dot > 0 && this.prepared.has(ref.target.slice(0, dot))) return [{ node: ref.target.slice(0, dot), port: ref.target.slice(dot + 1) }];
     const groupId = ref.target.split('.')[0]!;
     if (this.brokenGroups.has(groupId)) return undefined;
+    if (this.emptyGroups.has(groupId)) {
+      this.diags.error(`no node \`${ref.target}\`: \`${groupId}\` is optional and produced no node in this run (\`\${${groupId}.*}\` is then an empty list)`, ref.loc);
+      return undefined;
+    }
     const ids = this.members.get(ref.target);
     if (ids && ids.length === 0) return undefined;
     if (ids && (ids.length > 1 || ids[0] !== ref.target)) {
@@ -421,6 +429,13 @@ export class Resolver {
           resolved.push({ node: t.node, port: out.port });
           edges.push({ from: t.node, to: p.inst.id, loc: ref.loc, kind: 'reads' });
         }
+      }
+      // Every reference went to an optional group that produced no node.
+      if (resolved.length === 0 && !p.broken) {
+        if (decl.optional) continue;
+        const raws = given.refs.map((r) => `\`${r.raw}\``).join(', ');
+        this.nodeError(p, (who) => `${who}: input \`${name}\` is empty: ${raws} produced no node (an optional group)`, given.loc);
+        continue;
       }
       inputs[name] = decl.many ? resolved : resolved[0]!;
     }

@@ -113,7 +113,7 @@ export class Substituter {
         return clone(it.value);
       }
       case 'node':
-        return new NodeRef(ref.target, ref.glob, tok.raw, loc);
+        return new NodeRef(ref.target, ref.glob, tok.raw, loc, undefined, ref.port);
       case 'input':
         if (!scope.inputPaths) {
           return this.fail(
@@ -130,6 +130,10 @@ export class Substituter {
    * Resolve references nested inside a reference, innermost first: `${step.${item}}` is the
    * node of group `step` expanded for the same item. Inside a node reference the value is
    * slugified, as expanded ids are; inside `${params.…}`/`${item.…}` it is used as text.
+   * A foreach item or matrix value that is a node (from `${data.*}`) stands, inside a node
+   * reference, for its id, which is how a group over that node names its node: so groups that
+   * all range over `${data.*}` follow one another (`${base.${item}}` is base's node for the
+   * same dataset).
    */
   private unnest(s: string, node: unknown, scope: Scope): string | undefined {
     const NESTED = /\$\{([^{}]*?)\$\{([^{}$]*)\}/;
@@ -137,12 +141,19 @@ export class Substituter {
       const outer = m[1]!;
       const inner = `\${${m[2]!}}`;
       const loc = this.src.within(node as never, inner);
-      const v = this.resolve({ text: m[2]!.trim(), raw: inner }, scope, loc);
+      const innerText = m[2]!.trim();
+      const v = this.resolve({ text: innerText, raw: inner }, scope, loc);
       if (v === undefined) return undefined;
+      const inNodeRef = !/^\s*(params|item|matrix)(\.|$)/.test(outer);
+      const fromItem = ['item', 'matrix'].includes(classify(innerText).kind);
+      if (v instanceof NodeRef && inNodeRef && fromItem && !v.glob) {
+        s = s.slice(0, m.index) + '${' + outer + v.slug + s.slice(m.index + m[0].length);
+        continue;
+      }
       if (v instanceof NodeRef || (v !== null && typeof v === 'object')) {
         return this.fail(`\`${inner}\` inside a reference must be a plain value (a param, item or matrix value), not ${v instanceof NodeRef ? 'a node reference' : 'a list or map'}`, loc);
       }
-      const asText = /^\s*(params|item|matrix)(\.|$)/.test(outer) ? String(v) : slugify(v);
+      const asText = inNodeRef ? slugify(v) : String(v);
       s = s.slice(0, m.index) + '${' + outer + asText + s.slice(m.index + m[0].length);
     }
     return s;

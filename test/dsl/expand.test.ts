@@ -208,3 +208,126 @@ nodes:
   assert.deepEqual(g.nodes.get('one')!.inputs.after, [{ node: 'step.b', port: 'out' }]);
   assert.equal(g.nodes.get('after.a')!.params.value, 'v-A');
 });
+
+void test('nested references: a node item (from ${x.*}) stands for its id, so groups over ${data.*} follow one another', async () => {
+  const r = await loadText(`version: 1
+name: t
+nodes:
+  data:
+    foreach: [lists, spam]
+    uses: dataset/spam-assassin
+    with: {task: "\${item}"}
+  m:
+    foreach: ["\${data.*}"]
+    uses: model/train
+    with: {data: "\${item}", epochs: 1}
+  sig:
+    foreach: ["\${data.*}"]
+    uses: signals/capture
+    with: {model: "\${m.\${item}}", data: "\${item}"}
+  score:
+    matrix: {d: ["\${data.*}"], s: [weight-entropy, attention-entropy]}
+    uses: score/\${matrix.s}
+    with: {signals: "\${sig.\${matrix.d}}"}
+  forest:
+    foreach: ["\${data.*}"]
+    uses: fuse/random-forest
+    with:
+      scores: ["\${score.\${item}.weight-entropy}", "\${score.\${item}.attention-entropy}"]
+      target: "\${abl.\${item}}"
+  abl:
+    foreach: ["\${data.*}"]
+    uses: prune/ablation
+    with: {model: "\${m.\${item}.model}", data: "\${item}"}
+`);
+  assert.deepEqual(r.diagnostics, [], JSON.stringify(r.diagnostics));
+  const g = r.graph!;
+  assert.deepEqual(g.nodes.get('sig.data.spam')!.inputs.model, { node: 'm.data.spam', port: 'model' });
+  assert.deepEqual(g.nodes.get('score.data.lists.attention-entropy')!.inputs.signals, { node: 'sig.data.lists', port: 'signals' });
+  assert.deepEqual(plain(g.nodes.get('forest.data.spam')!.inputs.scores), [
+    { node: 'score.data.spam.weight-entropy', port: 'scores' },
+    { node: 'score.data.spam.attention-entropy', port: 'scores' },
+  ]);
+  assert.deepEqual(g.nodes.get('abl.data.lists')!.inputs.model, { node: 'm.data.lists', port: 'model' });
+});
+
+void test('optional: an empty foreach or matrix is absent, and ${x.*} of it an empty list', async () => {
+  const text = `version: 1
+name: t
+params:
+  extra: []
+nodes:
+  mail:
+    foreach: [lists]
+    uses: dataset/spam-assassin
+    with: {task: "\${item}"}
+  file:
+    foreach: \${params.extra}
+    optional: true
+    uses: dataset/spam-assassin
+    with: {task: "\${item}"}
+  m:
+    foreach: ["\${mail.*}", "\${file.*}"]
+    uses: model/train
+    with: {data: "\${item}", epochs: 1}
+  grid:
+    matrix: {d: ["\${file.*}"], x: [1]}
+    optional: true
+    uses: util/echo
+    with: {value: "\${matrix.x}"}
+  all:
+    uses: util/echo
+    needs: [file.*]
+    with: {after: ["\${m.*}", "\${file.*}", "\${grid.*}"]}
+`;
+  assert.deepEqual((await ids(text)).sort(), ['all', 'm.mail.lists', 'mail.lists']);
+  const r = await loadText(text);
+  assert.deepEqual(plain(r.graph!.nodes.get('all')!.inputs.after), [{ node: 'm.mail.lists', port: 'model' }]);
+  assert.deepEqual(r.graph!.nodes.get('all')!.needs, []);
+  // Given items, the same file expands them.
+  const withExtra = await loadText(text, ['extra=[spam]']);
+  assert.deepEqual([...withExtra.graph!.nodes.keys()].sort(), ['all', 'file.spam', 'grid.file.spam.1', 'm.file.spam', 'm.mail.lists', 'mail.lists']);
+});
+
+void test('${id.*.port}: a named output of every node of a group, as an input list or as foreach items', async () => {
+  const r = await loadText(`version: 1
+name: t
+nodes:
+  d: {uses: dataset/spam-assassin}
+  m:
+    foreach: [1, 2]
+    uses: model/train
+    with: {data: "\${d}", epochs: "\${item}"}
+  z:
+    foreach: ["\${m.*}"]
+    uses: util/echo
+  all:
+    uses: util/echo
+    with: {after: "\${m.*.metrics}"}
+  each:
+    foreach: ["\${m.*.metrics}"]
+    uses: util/echo
+    with: {after: ["\${item}", "\${z.\${item}}"]}
+`);
+  assert.deepEqual(r.diagnostics, [], JSON.stringify(r.diagnostics));
+  const g = r.graph!;
+  assert.deepEqual(plain(g.nodes.get('all')!.inputs.after), [
+    { node: 'm.1', port: 'metrics' },
+    { node: 'm.2', port: 'metrics' },
+  ]);
+  assert.deepEqual(plain(g.nodes.get('each.m.2')!.inputs.after), [
+    { node: 'm.2', port: 'metrics' },
+    { node: 'z.m.2', port: 'out' },
+  ]);
+  const bad = await loadText(`version: 1
+name: t
+nodes:
+  d: {uses: dataset/spam-assassin}
+  m: {uses: model/train, with: {data: "\${d}", epochs: 1}}
+  x: {uses: util/echo, with: {after: ["\${m.*.nope}"]}}
+  y: {uses: util/echo, with: {after: ["\${m.*.a.b}"]}}
+`);
+  const messages = bad.diagnostics.map((d) => d.message);
+  assert.ok(messages.some((m) => m.includes('nope')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('a glob with a port is `${ID.*.PORT}`')), messages.join('\n'));
+});

@@ -5,7 +5,7 @@
  * labels only) with the same options takes exactly the same steps on the same batches.
  */
 import type { BertClassifier } from '../bert/model.js';
-import type { IndexedBatch } from '../data/batches.js';
+import { makeBatches, type IndexedBatch } from '../data/batches.js';
 import { bertLogits } from '../eval/bert-logits.js';
 import { runSplit } from '../eval/runner.js';
 import { train, type TrainOptions, type TrainResult } from '../train/loop.js';
@@ -22,6 +22,14 @@ export async function teacherLogits(teacher: BertClassifier, encoded: EncodedSpl
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   return out.logits;
+}
+
+/**
+ * The batches of every distillation run (the distilled student and its control alike):
+ * length-bucketed, a seeded shuffle per epoch, as model/train's.
+ */
+export function distillBatches(encoded: EncodedSplit, batchSize: number, seed: number, padTokenId: number): (epoch: number) => IndexedBatch[] {
+  return (epoch) => makeBatches(encoded, batchSize, { shuffleSeed: seed * 1009 + epoch, sortByLength: true, padTokenId });
 }
 
 export interface DistillOptions extends Omit<TrainOptions, 'loss'>, DistillLossParams {}

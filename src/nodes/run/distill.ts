@@ -4,15 +4,22 @@
  * same steps on hard labels alone), then teacher, student before, distilled and control
  * evaluated on validation and test through the evaluation memo (the teacher's and the
  * student's are usually already there, from the curves).
+ *
+ * On the one-core backends (single-threaded WASM, the JS CPU backend) the control trains in a
+ * worker thread beside the distillation (src/ml/distill/in-thread.ts): the same kernels on the
+ * same inputs, so the same weights, in about half the wall time on a machine with a second
+ * core. On a GPU, or threaded WASM, the two run one after the other: two would only contend.
  */
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeInputs } from '../../artifacts/inputs.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
 import type { OutputManifests } from '../../artifacts/types.js';
+import type { TensorData } from '../../artifacts/types.js';
 import { asModelManifest, manifestParameterCount, type ModelManifest } from '../../ml/bert/manifest.js';
+import { BertClassifier } from '../../ml/bert/model.js';
 import { loadModel, storeModel } from '../../ml/bert/store.js';
-import { asDatasetManifest, datasetName, encodeExamples, makeBatches, readSplit, type DatasetManifest } from '../../ml/data/index.js';
-import { distill } from '../../ml/distill/index.js';
+import { asDatasetManifest, datasetName, encodeExamples, readSplit, type DatasetManifest } from '../../ml/data/index.js';
+import { distill, distillBatches, distillInThread, type ThreadRunResult } from '../../ml/distill/index.js';
 import { engineLogits } from '../../ml/engine/index.js';
 import { runSplit } from '../../ml/eval/index.js';
 import { asCurveManifest, DISTILLATION_FORMAT, splitScore, type DistillationManifest, type DistilledModelScore } from '../../ml/prune/index.js';
@@ -23,6 +30,9 @@ import { useBackend } from './common.js';
 import { engineFor, releaseTfjsModel, resolveEngineFor } from './engines.js';
 import { evaluateMemo, releaseEvalCache } from './eval-memo.js';
 import { checkAgainstMajority } from './majority.js';
+
+/** Backends that compute on one core: a second training gets its own thread (and core). */
+const ONE_CORE_BACKENDS = new Set(['wasm', 'cpu']);
 
 async function encodeFor(ctx: NodeContext, model: ModelManifest, examples: readonly Example[]): Promise<{ encoded: ReturnType<typeof encodeExamples>; pad: number }> {
   const t = asTokenizerManifest(model.tokenizer, "the model's tokenizer");
@@ -47,7 +57,7 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
       throw new NodeError(`${ctx.nodeId}: the ${name} classifies [${m.labels.join(', ')}] but the dataset's classes are [${data.labels.join(', ')}]`);
     }
   }
-  await useBackend(ctx);
+  const backend = await useBackend(ctx);
   const examples = await readSplit(ctx, data, 'train');
   if (examples.length === 0) throw new NodeError(`${ctx.nodeId}: the train split is empty`);
 
@@ -72,33 +82,71 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
 
   const forStudent = await encodeFor(ctx, studentM, examples);
   // The same batches as model/train's: length-bucketed, a seeded shuffle per epoch.
-  const batches = (epoch: number): ReturnType<typeof makeBatches> =>
-    makeBatches(forStudent.encoded, p.batch_size, { shuffleSeed: p.seed * 1009 + epoch, sortByLength: true, padTokenId: forStudent.pad });
+  const batches = distillBatches(forStudent.encoded, p.batch_size, p.seed, forStudent.pad);
+  const trainOpts = { temperature: p.temperature, epochs: p.epochs, lr: p.lr, weightDecay: p.weight_decay, warmup: p.warmup, clip: p.clip, dropout: p.dropout, seed: p.seed };
+  const logRun = (label: string, alpha: number, steps: number, seconds: number, epochLoss: number[]): void =>
+    ctx.log(`${label}: ${steps} steps in ${seconds.toFixed(1)} s (alpha ${alpha}, T ${p.temperature}); epoch losses ${epochLoss.map((l) => l.toFixed(4)).join(', ')}`);
+  let controlProgress = '';
   const train = async (alpha: number, label: string): Promise<ModelManifest> => {
     const student = await loadModel(ctx, studentM);
     try {
       const started = Date.now();
       const r = await distill(student.model, batches, zt, {
-        temperature: p.temperature,
+        ...trainOpts,
         alpha,
-        epochs: p.epochs,
-        lr: p.lr,
-        weightDecay: p.weight_decay,
-        warmup: p.warmup,
-        clip: p.clip,
-        dropout: p.dropout,
-        seed: p.seed,
         signal: ctx.signal,
-        onProgress: ({ step, total, loss, epoch }) => ctx.progress({ done: step, total, message: `${label} epoch ${epoch + 1} loss ${loss.toFixed(4)}` }),
+        onProgress: ({ step, total, loss, epoch }) => ctx.progress({ done: step, total, message: `${label} epoch ${epoch + 1} loss ${loss.toFixed(4)}${controlProgress}` }),
       });
-      ctx.log(`${label}: ${r.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (alpha ${alpha}, T ${p.temperature}); epoch losses ${r.epochLoss.map((l) => l.toFixed(4)).join(', ')}`);
+      logRun(label, alpha, r.steps, (Date.now() - started) / 1000, r.epochLoss);
       return await storeModel(ctx, student.model, { tokenizer: studentM.tokenizer });
     } finally {
       student.dispose();
     }
   };
-  const distilledM = await train(p.alpha, 'distil');
-  const controlM = p.control ? await train(0, 'control') : undefined;
+  /** Stops the control's thread when the distillation fails (the run aborting stops it too). */
+  const stopThread = new AbortController();
+  /** The control in a worker thread, started before the distillation so that the two overlap. */
+  const controlThread = async (): Promise<ThreadRunResult> => {
+    const tensors = new Map<string, TensorData>();
+    for (const [name, ref] of Object.entries(studentM.tensors)) tensors.set(name, await ctx.getTensor(ref));
+    return distillInThread(
+      { ...trainOpts, alpha: 0, backend, config: studentM.config, layers: [...studentM.layers], tensors, encoded: forStudent.encoded, batchSize: p.batch_size, padTokenId: forStudent.pad, teacher: zt },
+      { signal: AbortSignal.any([ctx.signal, stopThread.signal]), onProgress: ({ step, total }) => (controlProgress = `; control ${step}/${total}`) },
+    );
+  };
+  const storeTrained = async (run: ThreadRunResult): Promise<ModelManifest> => {
+    logRun('control', 0, run.result.steps, run.seconds, run.result.epochLoss);
+    const model = BertClassifier.fromHF(studentM.config, run.tensors, { layers: [...studentM.layers], source: `${ctx.nodeId}: the control` });
+    try {
+      return await storeModel(ctx, model, { tokenizer: studentM.tokenizer });
+    } finally {
+      model.dispose();
+    }
+  };
+  // Threaded WASM (--wasm-threads) already spreads one training over the cores.
+  const parallel = p.control && ONE_CORE_BACKENDS.has(backend) && ctx.compute.wasmThreads <= 1;
+  const pending = parallel ? controlThread() : undefined;
+  // Observed at once, so that a thread failing while the distillation runs is no unhandled rejection.
+  pending?.catch(() => undefined);
+  let distilledM: ModelManifest;
+  try {
+    distilledM = await train(p.alpha, 'distil');
+  } catch (e) {
+    stopThread.abort(e);
+    throw e;
+  }
+  let controlM: ModelManifest | undefined;
+  if (pending) {
+    let run: ThreadRunResult;
+    try {
+      run = await pending;
+    } catch (e) {
+      throw new NodeError(`${ctx.nodeId}: the control's training thread failed: ${(e as Error).message}`);
+    }
+    controlM = await storeTrained(run);
+  } else if (p.control) {
+    controlM = await train(0, 'control');
+  }
 
   try {
     const out: DistillationManifest = {
