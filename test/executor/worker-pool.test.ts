@@ -106,6 +106,34 @@ void test('reuse off (option or LAYERFUSE_REUSE_WORKERS=0): a process per worker
   assert.equal(reuseWorkersFrom(true, { LAYERFUSE_REUSE_WORKERS: '0' }), true, 'the option wins');
 });
 
+void test('an interrupted run (Ctrl-C, SIGTERM) stops its busy worker and shuts down its idle one', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  const stop = new AbortController();
+  // a and c start together in two workers; b follows a in one of them while the other waits idle.
+  const running = rig.run(
+    rig.graph({
+      a: { type: 'shell', params: { run: 'echo $PPID > a.pid' } },
+      c: { type: 'shell', params: { run: 'echo $PPID > c.pid' } },
+      b: { type: 'shell', params: { run: 'echo $PPID > b.pid; sleep 60' }, needs: ['a', 'c'] },
+    }),
+    { jobs: 2, workerFor: () => true, signal: stop.signal },
+  );
+  let busy = 0;
+  for (let i = 0; i < 1200 && !busy; i++) {
+    busy = await pidOf(rig, 'b.pid').catch(() => 0);
+    if (!busy) await new Promise((r) => setTimeout(r, 50));
+  }
+  const workers = [await pidOf(rig, 'a.pid'), await pidOf(rig, 'c.pid')];
+  assert.notEqual(workers[0], workers[1]);
+  assert.ok(workers.includes(busy), 'b runs in one of the two workers');
+  stop.abort(new Error('interrupted'));
+  const s = await running;
+  assert.equal(s.interrupted, true);
+  assert.equal(statuses(s).b, 'cancelled');
+  for (const pid of workers) assert.equal(pidAlive(pid), false, `worker ${pid} is gone when the run returns`);
+});
+
 // The pool itself, on jobs made by hand.
 
 function shellJob(dir: string, id: string, run: string): Job {
