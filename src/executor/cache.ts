@@ -15,6 +15,11 @@ export interface RunFacts {
   pid: number;
   host: string;
   worker: boolean;
+  /**
+   * A local worker's ordinal of this job: 1 when the node started the worker process, n when
+   * the process had run n - 1 nodes before it (worker reuse). Absent in process and on Slurm.
+   */
+  workerJob?: number;
   /** Whatever the node passed to ctx.record (e.g. the tensor backend that ran). */
   facts: Record<string, unknown>;
 }

@@ -65,6 +65,12 @@ export interface RunOptions {
    * are set from their gpu slots); default process.env.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Local runner: keep worker processes between nodes for the next worker node with the same
+   * spawn environment (default on, unless LAYERFUSE_REUSE_WORKERS=0); false starts a fresh
+   * process for every worker node.
+   */
+  reuseWorkers?: boolean;
   /** Where nodes run; default the local runner (in process and worker subprocesses, on this machine). */
   runner?: NodeRunner;
 }
@@ -146,7 +152,14 @@ class PipelineRun {
     this.forced = forced;
     this.runner =
       o.runner ??
-      new LocalRunner({ cache: o.cache, lookup: this.lookup, ...(o.gpuSlots ? { gpuSlots: o.gpuSlots } : {}), ...(o.env ? { env: o.env } : {}) });
+      new LocalRunner({
+        cache: o.cache,
+        lookup: this.lookup,
+        maxIdleWorkers: jobs,
+        ...(o.gpuSlots ? { gpuSlots: o.gpuSlots } : {}),
+        ...(o.env ? { env: o.env } : {}),
+        ...(o.reuseWorkers !== undefined ? { reuseWorkers: o.reuseWorkers } : {}),
+      });
   }
 
   /** Report a warning now and keep it for the summary. */

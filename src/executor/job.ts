@@ -1,6 +1,7 @@
 /**
  * A planned node, complete enough to run anywhere that sees the cache: in process, in a worker
- * subprocess (worker-entry.js job.json), and as a Slurm job (the same entry on a compute node).
+ * subprocess (sent over IPC to a serving worker-entry.js), and as a Slurm job (worker-entry.js
+ * job.json on a compute node).
  */
 import type { ComputeSettings } from '../artifacts/index.js';
 import type { KeyComponents } from './key.js';

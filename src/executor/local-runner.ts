@@ -3,7 +3,8 @@
  * work, GPU slots), holding slots of the resource pools (the `gpu` pool's slots come from
  * CUDA_VISIBLE_DEVICES, else LAYERFUSE_WEBGPU_ADAPTERS, else nvidia-smi -L; a worker sees only
  * its own devices). `cpus`, `mem` and `time` are requests for a cluster scheduler and mean
- * nothing here.
+ * nothing here. Worker processes are kept between nodes and reused (worker-pool.ts); close()
+ * shuts down those left when the run ends.
  */
 import type { ResolvedNode } from '../dsl/types.js';
 import type { Cache, IndexRecord } from './cache.js';
@@ -11,7 +12,7 @@ import type { NodeTypeLookup } from './components.js';
 import { detectGpuSlots, ResourcePools } from './pools.js';
 import { runJob } from './run-job.js';
 import { RunnerCancelled, type NodeRunner, type RunRequest } from './runner.js';
-import { runInWorker } from './worker-client.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** Resource names that are scheduler requests, not pools (see request.ts for Slurm). */
 const REQUESTS_ONLY: ReadonlySet<string> = new Set(['cpus', 'mem', 'time']);
@@ -23,6 +24,30 @@ export interface LocalRunnerOptions {
   gpuSlots?: readonly string[];
   /** Environment for workers (their CUDA_VISIBLE_DEVICES is set from their slots); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Keep worker processes for further nodes (worker-pool.ts); default on, unless the
+   * environment says LAYERFUSE_REUSE_WORKERS=0.
+   */
+  reuseWorkers?: boolean;
+  /** Idle workers kept at once; default 1 (the executor passes its -j). */
+  maxIdleWorkers?: number;
+  /** Jobs a worker runs before it is replaced (default worker-pool.ts's). */
+  workerMaxJobs?: number;
+  /** Resident memory past which a worker is not reused; default LAYERFUSE_WORKER_MAX_RSS_MB, else worker-pool.ts's. */
+  workerMaxRssBytes?: number;
+}
+
+/** Whether workers are reused: the option, else LAYERFUSE_REUSE_WORKERS (0, false, no or off turn it off). */
+export function reuseWorkersFrom(option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (option !== undefined) return option;
+  const v = env.LAYERFUSE_REUSE_WORKERS?.trim().toLowerCase();
+  return !(v === '0' || v === 'false' || v === 'no' || v === 'off');
+}
+
+function maxRssFrom(option: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  if (option !== undefined) return option;
+  const mb = Number(env.LAYERFUSE_WORKER_MAX_RSS_MB);
+  return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : undefined;
 }
 
 /** The pool slots a node holds: its resources without the scheduler-only requests. */
@@ -37,8 +62,26 @@ export class LocalRunner implements NodeRunner {
   readonly defaultRetries = 0;
   readonly outputsInPlace = true;
   private pools = new ResourcePools({});
+  /** Made on the first worker node (a run of in-process nodes never needs one). */
+  private workers: WorkerPool | undefined;
 
   constructor(private readonly o: LocalRunnerOptions) {}
+
+  private workerPool(nodeId: string): WorkerPool {
+    if (this.workers) return this.workers;
+    const dir = this.o.cache.dir;
+    if (dir === undefined) throw new Error(`node ${nodeId}: worker nodes need a cache on disk (--cache-dir)`);
+    const env = this.o.env ?? process.env;
+    const maxRssBytes = maxRssFrom(this.o.workerMaxRssBytes, env);
+    this.workers = new WorkerPool({
+      cacheDir: dir,
+      reuse: reuseWorkersFrom(this.o.reuseWorkers, env),
+      maxIdle: this.o.maxIdleWorkers ?? 1,
+      ...(this.o.workerMaxJobs !== undefined ? { maxJobs: this.o.workerMaxJobs } : {}),
+      ...(maxRssBytes !== undefined ? { maxRssBytes } : {}),
+    });
+    return this.workers;
+  }
 
   preflight(nodes: readonly ResolvedNode[]): string[] {
     // Detect GPUs only when a node asks: a warm rerun of a CPU pipeline spawns nothing.
@@ -78,14 +121,18 @@ export class LocalRunner implements NodeRunner {
         // Vulkan ignores CUDA_VISIBLE_DEVICES: TF.js on WebGPU (one device) takes the first slot's adapter.
         env.LAYERFUSE_WEBGPU_ADAPTER = grant.slots.gpu[0]!;
       }
-      return await runInWorker(req.job, { cache: this.o.cache, signal: req.signal, env, ...callbacks(req), ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
+      const pool = this.workerPool(req.job.nodeId);
+      return await pool.run(req.job, { cache: this.o.cache, signal: req.signal, env, ...callbacks(req), ...(req.onSpawn ? { onSpawn: req.onSpawn } : {}) });
     } finally {
       grant.release();
     }
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
+  /** Shuts down the idle workers (each frees what it holds first) and waits until they are gone. */
+  async close(): Promise<void> {
+    const pool = this.workers;
+    this.workers = undefined;
+    await pool?.close();
   }
 }
 

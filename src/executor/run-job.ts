@@ -22,6 +22,8 @@ export interface RunJobOptions {
   lookup: NodeTypeLookup;
   signal: AbortSignal;
   worker: boolean;
+  /** In a worker serving several jobs: this job's ordinal there (1: the process's first). */
+  workerJob?: number;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
   onSpawned?: (pid: number) => void;
@@ -93,6 +95,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<IndexRecord> {
           pid: process.pid,
           host: hostname(),
           worker: o.worker,
+          ...(o.workerJob !== undefined ? { workerJob: o.workerJob } : {}),
           facts: { backend: job.backend, ...envFacts(job.recordEnv), ...ctx.facts, ...(ctx.warnings.length > 0 ? { warnings: [...ctx.warnings] } : {}) },
         },
       ].slice(-MAX_RUNS),

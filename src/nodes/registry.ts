@@ -45,9 +45,20 @@ export function getNodeType(type: string): NodeType<never> | undefined {
 }
 
 /**
- * What a worker process calls when its node is done: frees what the node's tensor work left
- * holding the process open (see run/release.ts, loaded lazily as run modules are). Returns the
- * problems met (best effort: the node's result stands either way).
+ * What a worker process calls before each job: `retain` says whether it will serve more jobs,
+ * so that caches run modules keep by content digest (a loaded model, an inference engine,
+ * tokenized splits) may outlive the job, bounded; without it nodes free them when done.
+ * Reaches src/ml through a lazily loaded run module (run/release.ts), as node bodies do.
+ */
+export async function retainNodeResources(retain: boolean): Promise<void> {
+  const { retainNodeResources: retainIn } = await import('./run/release.js');
+  retainIn(retain);
+}
+
+/**
+ * What a worker process calls before it exits: frees what tensor work left holding the process
+ * open (Dawn's GPU device on WebGPU, whose live handle can keep Node from exiting) and whatever
+ * caches it retained. Returns the problems met (best effort: the node's result stands either way).
  */
 export async function releaseNodeResources(): Promise<string[]> {
   const { releaseNodeResources: release } = await import('./run/release.js');

@@ -28,6 +28,8 @@ const USAGE = `usage: layerfuse run PIPELINE [options]
                       in the project root)
   --backend B         auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default: auto)
 ${INFERENCE_USAGE}
+  --no-reuse-workers  start a fresh worker process for every tensor node (default: a worker is
+                      kept for the next one; also LAYERFUSE_REUSE_WORKERS=0)
   --executor E        local (this machine) | slurm (each node a batch job); default the
                       pipeline's \`executor:\`, else local
   --profile FILE      the Slurm profile (default: ~/.config/layerfuse/slurm.yaml when present)
@@ -91,6 +93,7 @@ export function run(argv: string[]): Promise<number> {
         executor: { type: 'string' },
         profile: { type: 'string' },
         'max-jobs': { type: 'string' },
+        'no-reuse-workers': { type: 'boolean', default: false },
         ...INFERENCE_OPTIONS,
       },
       { min: 1, max: 1, what: 'one PIPELINE' },
@@ -103,6 +106,7 @@ export function run(argv: string[]): Promise<number> {
     const graph = await loadGraph(positionals[0]!, v.set ?? []);
     const executor: ExecutorName = (v.executor as ExecutorName | undefined) ?? graph.executor ?? 'local';
     if (executor === 'local' && (v.profile !== undefined || v['max-jobs'] !== undefined)) throw new UsageError('--profile and --max-jobs are for --executor slurm');
+    if (executor === 'slurm' && v['no-reuse-workers']) throw new UsageError('--no-reuse-workers is for the local executor (each Slurm job is its own process)');
     if (executor === 'slurm' && v.jobs !== undefined) throw new UsageError('-j bounds the nodes run on this machine; with --executor slurm, --max-jobs bounds the jobs in flight');
     const { cache, store } = await openStore(graph.file, v, 'write');
     const notice = storeNotice(store);
@@ -118,6 +122,8 @@ export function run(argv: string[]): Promise<number> {
       backend: v.backend,
       ...inference,
       logger,
+      // Absent, the executor reads LAYERFUSE_REUSE_WORKERS.
+      ...(v['no-reuse-workers'] ? { reuseWorkers: false } : {}),
     };
     if (executor === 'slurm') {
       const slurm = await slurmRunner(graph, cache, v, logger);

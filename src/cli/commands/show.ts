@@ -57,7 +57,7 @@ function textFor(nodeId: string, record: IndexRecord, note: string, params: stri
     lines.push('', 'runs:');
     for (const r of record.runs) {
       const facts = Object.entries(r.facts).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-      lines.push(`  ${r.startedAt}  ${(r.durationMs / 1000).toFixed(2)} s  ${r.worker ? 'worker' : 'in-process'} pid ${r.pid} on ${r.host}  ${facts.join(' ')}`.trimEnd());
+      lines.push(`  ${r.startedAt}  ${(r.durationMs / 1000).toFixed(2)} s  ${r.worker ? 'worker' : 'in-process'} pid ${r.pid}${r.workerJob !== undefined ? ` (its job ${r.workerJob})` : ''} on ${r.host}  ${facts.join(' ')}`.trimEnd());
     }
   }
   if (record.log) lines.push('', `log: ${cache.blobPath(record.log.$blob)}`);

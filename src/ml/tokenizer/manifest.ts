@@ -47,17 +47,24 @@ export function asTokenizerManifest(value: unknown, what = 'tokenizer'): Tokeniz
 }
 
 // Loaded tokenizers by identity: building one from a 30k vocabulary takes tens of ms, and
-// evaluation loops load the same one many times.
+// evaluation loops load the same one many times. Least recently used first, at most
+// LOADED_TOKENIZERS (a reused worker serves many nodes).
 const loaded = new Map<string, BertTokenizer>();
+const LOADED_TOKENIZERS = 4;
 
 export async function loadTokenizer(store: Pick<NodeContext, 'getBytes'>, manifest: TokenizerManifest, opts: { maxLength?: number } = {}): Promise<BertTokenizer> {
   const maxLength = opts.maxLength ?? manifest.maxLength;
   const key = `${manifest.tokenizerJson.$blob}/${maxLength}`;
   const hit = loaded.get(key);
-  if (hit) return hit;
+  if (hit) {
+    loaded.delete(key);
+    loaded.set(key, hit);
+    return hit;
+  }
   const json = JSON.parse(new TextDecoder().decode(await store.getBytes(manifest.tokenizerJson))) as Record<string, unknown>;
   const tok = new BertTokenizer(json, { maxLength });
   loaded.set(key, tok);
+  if (loaded.size > LOADED_TOKENIZERS) loaded.delete(loaded.keys().next().value as string);
   return tok;
 }
 

@@ -27,7 +27,7 @@ import type { Example } from '../../ml/types.js';
 import { asTokenizerManifest, loadTokenizer } from '../../ml/tokenizer/index.js';
 import type { DistillParams } from '../model.js';
 import { useBackend } from './common.js';
-import { engineFor, releaseEngines, resolveEngineFor } from './engines.js';
+import { engineFor, releaseTfjsModel, resolveEngineFor } from './engines.js';
 import { evaluateMemo, releaseEvalCache } from './eval-memo.js';
 import { checkAgainstMajority } from './majority.js';
 
@@ -75,9 +75,10 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
       onProgress: (done, total) => ctx.progress({ done, total, message: 'teacher logits' }),
     })
   ).logits;
-  // A TF.js teacher would share the WASM heap with the student's training: free it (its
-  // evaluations below load it again). An ONNX Runtime teacher lives outside it and is reused.
-  if (resolved.kind === 'tfjs') releaseEngines();
+  // A TF.js teacher (or a TF.js model an earlier node of this worker left loaded) would share
+  // the WASM heap with the student's training: free it (the evaluations below load it again).
+  // An ONNX Runtime teacher lives outside it and is reused.
+  releaseTfjsModel();
 
   const forStudent = await encodeFor(ctx, studentM, examples);
   // The same batches as model/train's: length-bucketed, a seeded shuffle per epoch.

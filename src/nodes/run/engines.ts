@@ -93,9 +93,18 @@ function releaseOrt(): void {
 
 /** Free the process's model and engine (call when a node is done with inference). */
 export function releaseEngines(): void {
+  releaseTfjsModel();
+  releaseOrt();
+}
+
+/**
+ * Free the process's TF.js model and engine only: before training, which shares their memory
+ * (the WASM heap, a GPU's), when a model is still loaded from evaluations (this node's, or an
+ * earlier node's in a reused worker). ONNX Runtime's engine lives outside it and stays.
+ */
+export function releaseTfjsModel(): void {
   tfjsEngine?.engine.dispose();
   tfjsEngine = undefined;
   loadedModel?.model.dispose();
   loadedModel = undefined;
-  releaseOrt();
 }

@@ -22,6 +22,7 @@ import type { ResolvedEngine } from '../../ml/engine/select.js';
 import { computeMetrics, runSplit, type Metrics, type SplitOutputs } from '../../ml/eval/index.js';
 import { asTokenizerManifest, loadTokenizer, type BertTokenizer, type TokenizerManifest } from '../../ml/tokenizer/index.js';
 import type { EncodedSplit, Example } from '../../ml/types.js';
+import { onRelease, retains } from '../../ml/release-hooks.js';
 import { engineFor, releaseEngines, resolveEngineFor } from './engines.js';
 
 export const EVALUATION_FORMAT = 'layerfuse/evaluation@1';
@@ -81,11 +82,24 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
   };
 }
 
+// Tokenized splits by split, tokenizer and length (all content digests), least recently used first.
 const encodedCache = new Map<string, EncodedSplit>();
 const ENCODED_CACHE_SIZE = 8;
 
-/** Free the model kept loaded between evaluations (call when a node is done with evaluations). */
+/**
+ * A node is done with evaluations: free the model, engine and tokenized splits kept loaded
+ * between them. In a worker that serves further nodes (release-hooks.ts `retains`) they stay
+ * for the next node instead, bounded (one model and one engine, ENCODED_CACHE_SIZE splits;
+ * every entry keyed by content digests, so a later node never sees another model's state),
+ * and are freed when the worker exits.
+ */
 export function releaseEvalCache(): void {
+  if (retains()) onRelease(freeEvalCache);
+  else freeEvalCache();
+}
+
+/** Free them now, whatever the process does next. */
+export function freeEvalCache(): void {
   releaseEngines();
   encodedCache.clear();
 }
@@ -125,7 +139,11 @@ export async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetMani
 export function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
   const key = `${dataset.splits[split].$blob}/${prep.tokenizer.tokenizerJson.$blob}/${prep.maxLength}`;
   const hit = encodedCache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    encodedCache.delete(key);
+    encodedCache.set(key, hit);
+    return hit;
+  }
   const enc: EncodedSplit = { ids: prep.loaded.encode(prep.examples.map((e) => e.text)), labels: Int32Array.from(prep.examples, (e) => e.label) };
   if (encodedCache.size >= ENCODED_CACHE_SIZE) encodedCache.delete(encodedCache.keys().next().value as string);
   encodedCache.set(key, enc);

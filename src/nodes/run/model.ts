@@ -16,6 +16,7 @@ import { implement } from '../family.js';
 import { distillNode, exportNode, finetuneNode, loadNode, trainNode, type TrainingParams } from '../model.js';
 import { pipelinePath, useBackend } from './common.js';
 import { runDistill } from './distill.js';
+import { releaseTfjsModel } from './engines.js';
 import { releaseEvalCache } from './eval-memo.js';
 import { checkAgainstMajority } from './majority.js';
 
@@ -24,6 +25,8 @@ async function fit(ctx: NodeContext, model: BertClassifier, data: DatasetManifes
   if (data.labels.length !== model.config.numLabels) {
     throw new NodeError(`${ctx.nodeId}: the dataset has ${data.labels.length} classes but the model's classifier has ${model.config.numLabels}`);
   }
+  // A model an earlier node of this worker left loaded would share training's memory.
+  releaseTfjsModel();
   const tok = await loadTokenizer(ctx, tokenizer);
   if (tok.vocabSize > model.config.vocabSize) throw new NodeError(`${ctx.nodeId}: tokenizer has ${tok.vocabSize} tokens but the model's vocabulary ${model.config.vocabSize}`);
   const examples = await readSplit(ctx, data, 'train');

@@ -9,6 +9,7 @@ import { asTokenizerManifest, loadTokenizer } from '../../ml/tokenizer/index.js'
 import { implement } from '../family.js';
 import { captureNode } from '../signals.js';
 import { useBackend } from './common.js';
+import { releaseTfjsModel } from './engines.js';
 
 /** Per kept layer: its six weight matrices' refs, copied from the model manifest. */
 function weightRefs(tensors: Record<string, TensorRef>, layers: readonly number[], nodeId: string): Record<string, TensorRef[]> {
@@ -42,6 +43,8 @@ export default [
     const encoded = { ids: tok.encode(examples.map((e) => e.text)), labels };
     // Split order, no length sorting: the gradient signals depend on which examples share a batch.
     const batches = makeBatches(encoded, p.batch, { padTokenId: tok.specialIds.pad });
+    // A model an earlier node of this worker left loaded would share the gradients' memory.
+    releaseTfjsModel();
     const loaded = await loadModel(ctx, modelM);
     let stats;
     try {
