@@ -1,8 +1,9 @@
 /**
  * One training step (train-mode forward with dropout, backward, clipping, AdamW) against one
  * eval forward at the same shape and batch, on TF.js WASM: target at most 4x. Measured at 1
- * thread (the single-threaded SIMD build every worker runs by default) and at 2 threads (TF.js's
- * threaded SIMD build, src/ml/wasm-threads.ts), each in its own process (a process starts one
+ * thread (the single-threaded SIMD build: nodes running side by side) and at 2 threads (TF.js's
+ * threaded SIMD build, src/ml/wasm-threads.ts: what `--wasm-threads auto` gives a training node
+ * that runs alone on 2 cores), each in its own process (a process starts one
  * WASM build); PyTorch at the same thread count beside each when python3 has torch.
  * Run: npm run build && node dist/bench/train-step.js [--quick] [--no-torch] [--shape=default|bert-base] [--threads=1,2]
  */

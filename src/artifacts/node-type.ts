@@ -99,6 +99,14 @@ export interface NodeDecl<P = Params> {
   /** False when the node has undeclared inputs or unseeded randomness: it always runs. */
   readonly cacheable?: boolean;
   /**
+   * Whether a run with these params does its heavy work in TF.js on one thread (training,
+   * gradients, inference on the tfjs engine), so that TF.js's threaded WASM build speeds it up:
+   * `--wasm-threads auto` gives only such nodes more than 1 thread (src/executor/wasm-threads.ts).
+   * The others keep 1, and so keep sharing worker processes with each other. `run.engine` is the
+   * run's `--engine`, which an `engine: auto` param follows. Absent: false.
+   */
+  threadedWasm?(params: P, run: { engine: string }): boolean;
+  /**
    * Inputs this type hands to its run as files (shell: `data`), and the string params where
    * `${in.NAME}` stands for the path of one of them (shell: `run`). The DSL keeps `${in.NAME}`
    * verbatim there (so keys never hold a path) and checks NAME against the inputs of `ports`;

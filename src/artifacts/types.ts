@@ -101,6 +101,12 @@ export interface ComputeSettings {
   threads: number;
   /** TF.js WASM threads (training, capture, the tfjs engine): 1 = the single-threaded build; more = the threaded build. */
   wasmThreads: number;
+  /**
+   * The count came from `--wasm-threads auto` (src/executor/wasm-threads.ts), not from the user:
+   * where the threaded build cannot start, the node runs the single-threaded one (and records
+   * why) instead of failing.
+   */
+  wasmThreadsAuto?: boolean;
 }
 
 export interface Progress {

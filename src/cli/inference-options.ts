@@ -18,18 +18,20 @@ export const INFERENCE_OPTIONS = {
 export const INFERENCE_USAGE = `  --engine E          inference engine: auto | onnxruntime | tfjs (default: auto = onnxruntime where it loads)
   --ort-provider P    ONNX Runtime provider: cpu | cuda (default: cpu; cuda needs the CUDA install, see README)
   --threads N         CPU threads per node for ONNX Runtime (default: cores / jobs, at least 1)
-  --wasm-threads N    TF.js WASM threads per node (default 1; more starts TF.js's threaded WASM build)`;
+  --wasm-threads T    TF.js WASM threads per node: auto | N (default auto: a training node gets its
+                      share of the cores among the nodes that can run when it starts, at most 4;
+                      others 1. N: every node N; 1 = the single-threaded build, more the threaded one)`;
 
 export interface InferenceFlags {
   engine: string;
   ortProvider: string;
   threads?: number;
-  wasmThreads?: number;
+  wasmThreads?: number | 'auto';
 }
 
-function positive(flag: string, v: string): number {
+function positive(flag: string, v: string, what = 'a positive integer'): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} takes a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} takes ${what}, got '${v}'`);
   return n;
 }
 
@@ -39,6 +41,6 @@ export function inferenceFlags(v: { engine: string; 'ort-provider': string; thre
   if (!(ORT_PROVIDERS as readonly string[]).includes(v['ort-provider'])) throw new UsageError(`--ort-provider must be one of ${ORT_PROVIDERS.join(', ')}, got '${v['ort-provider']}'`);
   const out: InferenceFlags = { engine: v.engine, ortProvider: v['ort-provider'] };
   if (v.threads !== undefined) out.threads = positive('threads', v.threads);
-  if (v['wasm-threads'] !== undefined) out.wasmThreads = positive('wasm-threads', v['wasm-threads']);
+  if (v['wasm-threads'] !== undefined) out.wasmThreads = v['wasm-threads'] === 'auto' ? 'auto' : positive('wasm-threads', v['wasm-threads'], 'auto or a positive integer');
   return out;
 }

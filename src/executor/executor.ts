@@ -27,6 +27,7 @@ import { lockFilePath, updatePipelineLock, type LockedNode } from './pipeline-lo
 import { LocalRunner } from './local-runner.js';
 import { RunnerCancelled, RunnerError, type NodeRunner } from './runner.js';
 import { defaultCompute } from './node-context.js';
+import { autoWasmThreads } from './wasm-threads.js';
 import { FINAL_STATUSES, silentLogger, type FailurePolicy, type Logger, type NodeStatus } from './status.js';
 
 export interface RunOptions {
@@ -45,8 +46,13 @@ export interface RunOptions {
   ortProvider?: string;
   /** ONNX Runtime threads per node; default floor(cores / jobs), at least 1. */
   threads?: number;
-  /** TF.js WASM threads per node (default 1: the single-threaded build). */
-  wasmThreads?: number;
+  /**
+   * TF.js WASM threads per node: a number for every node (1: the single-threaded build), or
+   * `auto` (default): a worker node on WASM whose type gains from threads gets its share of the
+   * cores among the nodes that can run when it starts (wasm-threads.ts, computeFor); other
+   * nodes, in-process nodes and non-local runners get 1.
+   */
+  wasmThreads?: number | 'auto';
   logger?: Logger;
   /** Abort to stop the run (Ctrl-C): workers are killed, locks released, the cache stays consistent. */
   signal?: AbortSignal;
@@ -124,8 +130,9 @@ class PipelineRun {
   private readonly stopNew = new AbortController();
   private readonly killRunning = new AbortController();
   private readonly limit: ReturnType<typeof pLimit>;
-  /** What every job of this run gets as ctx.compute. */
+  /** What every job of this run gets as ctx.compute (with `--wasm-threads auto`, wasmThreads 1 until computeFor decides). */
   private readonly compute: ComputeSettings;
+  private readonly jobs: number;
   private readonly forced: Set<string>;
   private readonly selected: Set<string>;
   private readonly runner: NodeRunner;
@@ -144,9 +151,17 @@ class PipelineRun {
     // expected, not a leak, so lift Node's warning threshold for them.
     setMaxListeners(0, this.stopNew.signal, this.killRunning.signal);
     const jobs = Math.max(1, o.jobs ?? availableParallelism());
+    this.jobs = jobs;
     this.limit = pLimit(jobs);
     const auto = defaultCompute(jobs);
-    this.compute = { engine: o.engine ?? auto.engine, provider: o.ortProvider ?? auto.provider, threads: o.threads ?? auto.threads, wasmThreads: o.wasmThreads ?? auto.wasmThreads };
+    const wasmThreads = o.wasmThreads ?? 'auto';
+    this.compute = {
+      engine: o.engine ?? auto.engine,
+      provider: o.ortProvider ?? auto.provider,
+      threads: o.threads ?? auto.threads,
+      wasmThreads: wasmThreads === 'auto' ? auto.wasmThreads : wasmThreads,
+      ...(wasmThreads === 'auto' ? { wasmThreadsAuto: true } : {}),
+    };
     const { selected, forced } = runSelection(graph, o.only, o.force);
     this.selected = selected;
     this.forced = forced;
@@ -385,6 +400,24 @@ class PipelineRun {
     );
   }
 
+  /**
+   * The compute settings of a node about to start. With `--wasm-threads auto`, a worker node
+   * whose type gains from threaded WASM (its `threadedWasm`) and that may run on WASM (backend
+   * wasm or auto), on this machine, gets its share of the cores among the nodes running or ready
+   * now, this one included (wasm-threads.ts). Every other node gets 1: in-process nodes because
+   * the run's own process settles one WASM build for all of them; nodes that do no TF.js work so
+   * that they keep sharing workers (a worker's thread count is part of its spawn signature);
+   * Slurm jobs as before, since this machine's cores say nothing about a compute node's.
+   */
+  private computeFor(node: ResolvedNode, type: NodeType<never>, worker: boolean): ComputeSettings {
+    const backend = this.o.backend ?? 'auto';
+    if (!this.compute.wasmThreadsAuto || !worker || !this.runner.sharesCores || (backend !== 'auto' && backend !== 'wasm')) return this.compute;
+    if (type.threadedWasm?.(node.params as never, { engine: this.compute.engine }) !== true) return this.compute;
+    let active = 0;
+    for (const r of this.results.values()) if (r.status === 'ready' || r.status === 'running') active++;
+    return { ...this.compute, wasmThreads: autoWasmThreads({ cores: availableParallelism(), active, jobs: this.jobs }) };
+  }
+
   private async runWithSlots(
     node: ResolvedNode,
     type: NodeType<never>,
@@ -425,6 +458,7 @@ class PipelineRun {
         logFile,
       };
       const worker = (this.o.workerFor ?? defaultWorkerFor)(node, type);
+      job.compute = this.computeFor(node, type, worker);
       const attempts = 1 + (node.retries ?? this.runner.defaultRetries);
       let record: IndexRecord | undefined;
       for (let attempt = 0; record === undefined; attempt++) {

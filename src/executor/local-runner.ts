@@ -61,6 +61,7 @@ export class LocalRunner implements NodeRunner {
   readonly name = 'local';
   readonly defaultRetries = 0;
   readonly outputsInPlace = true;
+  readonly sharesCores = true;
   private pools = new ResourcePools({});
   /** Made on the first worker node (a run of in-process nodes never needs one). */
   private workers: WorkerPool | undefined;

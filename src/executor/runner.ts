@@ -49,6 +49,11 @@ export interface NodeRunner {
    * ran here); otherwise the executor restores them from the cache, as on a hit.
    */
   readonly outputsInPlace: boolean;
+  /**
+   * Nodes run on this machine and share its cores, so `--wasm-threads auto` sizes their WASM
+   * threads from them (the local runner; a Slurm job runs on a node of its own).
+   */
+  readonly sharesCores: boolean;
   /** Problems that make the run impossible, one per node, found before anything starts. */
   preflight(nodes: readonly ResolvedNode[]): string[];
   /** Makes the index record of `req.job.key` (the caller holds the key's lock), or throws. */

@@ -17,6 +17,8 @@ const AUTO_ORDER = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as 
 let current: string | undefined;
 /** XNNPACK threads of the WASM backend that runs (1 unless its threaded build was started). */
 let wasmThreads = 1;
+/** Why the threaded WASM build asked for did not start (the single-threaded one runs instead). */
+let wasmThreadsFallback: string | undefined;
 
 export interface BackendOptions {
   /**
@@ -24,6 +26,12 @@ export interface BackendOptions {
    * (wasm-threads.ts); 1 (default) runs the single-threaded SIMD build.
    */
   wasmThreads?: number;
+  /**
+   * When the threaded build cannot start, run the single-threaded one (and say why in the log
+   * and the facts) instead of failing: for a thread count the user did not ask for
+   * (`--wasm-threads auto`).
+   */
+  wasmThreadsFallback?: boolean;
 }
 /** A line for the node's log about the choice (e.g. the adapter), set by the last load. */
 let note: string | undefined;
@@ -37,8 +45,15 @@ async function load(name: Exclude<BackendRequest, 'auto'>, auto: boolean, opts: 
   note = undefined;
   if (name === 'wasm' && (opts.wasmThreads ?? 1) > 1) {
     const { initThreadedWasm } = await import('./wasm-threads.js');
-    wasmThreads = await initThreadedWasm(opts.wasmThreads!);
-    return;
+    try {
+      wasmThreads = await initThreadedWasm(opts.wasmThreads!);
+      return;
+    } catch (e) {
+      if (!opts.wasmThreadsFallback) throw e;
+      // initThreadedWasm put the loader's settings back: the plain build loads below.
+      wasmThreadsFallback = `the threaded WASM build did not start (${(e as Error).message.split('\n')[0]}); running the single-threaded build`;
+      note = wasmThreadsFallback;
+    }
   }
   switch (name) {
     case 'tensorflow-gpu':
@@ -123,6 +138,8 @@ export interface BackendFacts {
   adapter?: AdapterFacts;
   /** On wasm with its threaded build: the threads. */
   wasmThreads?: number;
+  /** On wasm: why the threaded build asked for did not start. */
+  wasmThreadsFallback?: string;
 }
 
 /**
@@ -133,7 +150,8 @@ export function backendFacts(): BackendFacts {
   const backend = current ?? tf.getBackend();
   const adapter = backend === 'webgpu' ? webGpuAdapter() : undefined;
   const threads = currentWasmThreads();
-  return { backend, ...(adapter ? { adapter } : {}), ...(threads > 1 ? { wasmThreads: threads } : {}) };
+  const fallback = backend === 'wasm' ? wasmThreadsFallback : undefined;
+  return { backend, ...(adapter ? { adapter } : {}), ...(threads > 1 ? { wasmThreads: threads } : {}), ...(fallback ? { wasmThreadsFallback: fallback } : {}) };
 }
 
 /** XNNPACK threads of the running WASM backend (1: the single-threaded build, or not WASM). */

@@ -69,6 +69,11 @@ export async function initThreadedWasm(threads: number): Promise<number> {
     wasm.setThreadsCount(threads);
     if (!(await tf.setBackend('wasm'))) throw new WasmThreadsError('the threaded WASM backend failed to initialise');
     await tf.ready();
+  } catch (e) {
+    // The loader's own settings again, so that a caller may start the single-threaded build.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(-1);
+    throw e;
   } finally {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;

@@ -6,6 +6,15 @@
 import type { JsonSchema } from '../artifacts/types.js';
 import { ENGINE_KINDS } from '../ml/engine/kinds.js';
 
+/**
+ * Whether the node's inference runs on TF.js for certain (its `engine` param, or the run's
+ * `--engine` that `auto` follows, says tfjs), for `threadedWasm`: `auto` on both counts means
+ * ONNX Runtime where it loads, whose threads are `--threads`.
+ */
+export function onTfjs(param: string, runEngine: string): boolean {
+  return (param === 'auto' ? runEngine : param) === 'tfjs';
+}
+
 export const ENGINE_PARAM: JsonSchema = {
   enum: [...ENGINE_KINDS],
   default: 'auto',

@@ -8,7 +8,7 @@ import type { NodeDecl } from '../artifacts/node-type.js';
 import type { JsonSchema } from '../artifacts/types.js';
 import { SPLITS, type SplitName } from '../ml/data/split.js';
 import type { EngineKind } from '../ml/engine/kinds.js';
-import { ENGINE_PARAM } from './engine-param.js';
+import { ENGINE_PARAM, onTfjs } from './engine-param.js';
 import { family } from './family.js';
 import { checkLayerParam } from './static-facts.js';
 
@@ -44,6 +44,7 @@ export const evaluateNode: NodeDecl<EvaluateParams> = {
   inputs,
   outputs: { evaluation: { type: 'evaluation', description: 'The metrics as JSON.' } },
   worker: true,
+  threadedWasm: (p, run) => onTfjs(p.engine, run.engine),
   check: (ctx) => checkLayerParam(ctx),
 };
 
@@ -61,6 +62,7 @@ export const predictNode: NodeDecl<EvaluateParams> = {
     },
   },
   worker: true,
+  threadedWasm: (p, run) => onTfjs(p.engine, run.engine),
   check: (ctx) => checkLayerParam(ctx),
 };
 

@@ -101,6 +101,7 @@ export const trainNode: NodeDecl<TrainParams> = {
   },
   outputs: { model: { type: 'model', description: 'The trained classifier.' } },
   worker: true,
+  threadedWasm: () => true,
   facts: (p) => ({ model: { layers: p.layers } }),
 };
 
@@ -115,6 +116,7 @@ export const finetuneNode: NodeDecl<TrainingParams> = {
   },
   outputs: { model: { type: 'model', description: 'The fine-tuned classifier.' } },
   worker: true,
+  threadedWasm: () => true,
   facts: (_p, inputs) => ({ model: factsOf(inputs, 'model') }),
 };
 
@@ -183,6 +185,9 @@ export const distillNode: NodeDecl<DistillParams> = {
     distillation: { type: 'distillation', description: 'DistillationManifest: teacher, student before, distilled and control on validation and test, with the params.' },
   },
   worker: true,
+  // With its control the run already trains both students at once, one per core, each on the
+  // single-threaded build (run/distill.ts), which beats one threaded training after the other.
+  threadedWasm: (p) => !p.control,
   // The distilled model keeps the student's layers (a pruned model's kept set is known only
   // after its curve runs, so prune/* outputs carry no layer facts and nothing is checked there).
   facts: (_p, inputs) => ({ model: factsOf(inputs, 'student') }),

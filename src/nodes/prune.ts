@@ -17,7 +17,7 @@ import { SPLITS, type SplitName } from '../ml/data/split.js';
 import type { EngineKind } from '../ml/engine/kinds.js';
 import { FUSION_METHODS, type FusionMethod } from '../ml/prune/recipe-types.js';
 import { SIGNAL_NAMES } from '../ml/signals/types.js';
-import { ENGINE_PARAM } from './engine-param.js';
+import { ENGINE_PARAM, onTfjs } from './engine-param.js';
 import { family } from './family.js';
 import { randomForestNode } from './fuse.js';
 import { captureParams } from './signals.js';
@@ -45,6 +45,7 @@ export const ablationNode: NodeDecl<AblationParams> = {
   },
   outputs: { ablation: { type: 'ablation', description: 'accuracy_full, accuracies without each layer, drops.' } },
   worker: true,
+  threadedWasm: (p, run) => onTfjs(p.engine, run.engine),
   check: (ctx) => {
     const kept = keptOf(factsOf(ctx.inputs, 'model'));
     if (kept && kept.length < 2) ctx.error(`ablation needs a model with at least 2 layers; \`${(ctx.inputs.model as { node: string }).node}\` gives ${kept.length}`, 'model');
@@ -102,6 +103,7 @@ export const sequentialNode: NodeDecl<CurveParams> = {
   inputs: { ...curveInputs, order: { type: 'scores', description: 'The removal order: any score/* or fuse/* output computed on this model.' } },
   outputs: curveOutputs,
   worker: true,
+  threadedWasm: (p, run) => onTfjs(p.engine, run.engine),
 };
 
 export interface GreedyParams extends CurveParams {
@@ -120,6 +122,7 @@ export const greedyNode: NodeDecl<GreedyParams> = {
   inputs: curveInputs,
   outputs: curveOutputs,
   worker: true,
+  threadedWasm: (p, run) => onTfjs(p.engine, run.engine),
 };
 
 /** A recipe signal as YAML writes it: a name, or {name, label?, direction?, score params}. */
@@ -198,6 +201,8 @@ export const iterativeNode: NodeDecl<IterativeParams> = {
   inputs: curveInputs,
   outputs: curveOutputs,
   worker: true,
+  // Recaptures the signals (a forward and backward pass on TF.js) after every removal.
+  threadedWasm: () => true,
 };
 
 export const pruneNodes = family([ablationNode, sequentialNode, greedyNode, iterativeNode], () => import('./run/prune.js'));

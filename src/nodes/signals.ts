@@ -56,6 +56,8 @@ export const captureNode: NodeDecl<CaptureParams> = {
   outputs: { signals: { type: 'signals', description: 'Captured statistics, read by the score/* nodes.' } },
   facts: (_p, inputs) => ({ signals: sameLayers(factsOf(inputs, 'model')) }),
   worker: true,
+  // One forward and backward pass over the calibration set, on TF.js.
+  threadedWasm: () => true,
 };
 
 export const signalsNodes = family([captureNode], () => import('./run/signals.js'));

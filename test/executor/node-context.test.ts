@@ -125,6 +125,7 @@ void test("the run's compute settings reach every node: --engine, --ort-provider
   await rig.run(g, { workerFor: () => false, jobs: 2 });
   assert.deepEqual(seen, [
     { engine: 'tfjs', provider: 'cuda', threads: 3, wasmThreads: 2 },
-    { engine: 'auto', provider: 'cpu', threads: Math.max(1, Math.floor(availableParallelism() / 2)), wasmThreads: 1 },
+    // --wasm-threads auto: an in-process node gets 1 (the run's own process keeps one WASM build).
+    { engine: 'auto', provider: 'cpu', threads: Math.max(1, Math.floor(availableParallelism() / 2)), wasmThreads: 1, wasmThreadsAuto: true },
   ]);
 });

@@ -57,7 +57,10 @@ nodes:
 `,
   );
   const cacheDir = join(dir, 'cache');
-  const first = startCli(dir, ['run', 'p.yaml', '--cache-dir', cacheDir]);
+  // One WASM thread count for every node, so that one worker serves tok, then train (under
+  // --wasm-threads auto, train alone would get a worker of its own beside tok's idle one).
+  const args = ['run', 'p.yaml', '--cache-dir', cacheDir, '--wasm-threads', '1'];
+  const first = startCli(dir, args);
   // data and tok are stored first; the worker holding a key after that is train's.
   const stored = async (): Promise<number> => (await readdir(join(cacheDir, 'index')).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length;
   const worker = await until('the training worker', async () => ((await stored()) === 2 ? workers(cacheDir)[0] : undefined));
@@ -66,7 +69,7 @@ nodes:
   assert.equal((await first.done).signal, 'SIGKILL');
 
   // At once, as a user would: the rerun finds the key locked by the live orphan and waits.
-  const second = startCli(dir, ['run', 'p.yaml', '--cache-dir', cacheDir]);
+  const second = startCli(dir, args);
   t.after(() => {
     if (second.child.exitCode === null) process.kill(-(second.child.pid as number), 'SIGKILL');
   });

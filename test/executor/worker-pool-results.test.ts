@@ -70,10 +70,11 @@ void test('the same outputs, digest for digest, with reused workers and with --n
   await writeFile(join(dir, 'data.jsonl'), rows.join('\n') + '\n');
   await writeFile(join(dir, 'p.yaml'), PIPELINE);
 
-  // -j 1: one worker at a time, so with reuse one process serves the worker nodes in turn.
-  const reused = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'c1'), '-j', '1', '--engine', 'onnxruntime']);
+  // -j 1: one worker at a time, so with reuse one process serves the worker nodes in turn (one
+  // WASM thread count for all: under auto the trainings would get 2-thread workers of their own).
+  const reused = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'c1'), '-j', '1', '--engine', 'onnxruntime', '--wasm-threads', '1']);
   assert.equal(reused.code, 0, reused.stderr + reused.stdout);
-  const fresh = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'c2'), '-j', '1', '--engine', 'onnxruntime', '--no-reuse-workers']);
+  const fresh = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'c2'), '-j', '1', '--engine', 'onnxruntime', '--wasm-threads', '1', '--no-reuse-workers']);
   assert.equal(fresh.code, 0, fresh.stderr + fresh.stdout);
 
   const a = await records(join(dir, 'c1'));

@@ -156,8 +156,9 @@ async function poolRig(t: { after: (f: () => Promise<void>) => void }) {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   let n = 0;
   /** Runs a job in the pool; the pid of the worker that ran it. */
-  const run = async (pool: WorkerPool, o: { env?: Record<string, string>; command?: string; signal?: AbortSignal } = {}): Promise<number> => {
+  const run = async (pool: WorkerPool, o: { env?: Record<string, string>; command?: string; signal?: AbortSignal; wasmThreads?: number } = {}): Promise<number> => {
     const job = shellJob(rig.dir, `n${n++}`, o.command ?? 'true');
+    if (o.wasmThreads !== undefined) job.compute = { ...job.compute!, wasmThreads: o.wasmThreads };
     const record = await pool.run(job, { cache, signal: o.signal ?? new AbortController().signal, env: o.env ?? env });
     return record.runs.at(-1)!.pid;
   };
@@ -187,6 +188,18 @@ void test('the pool: a worker per spawn signature; close() stops every one', asy
   assert.notEqual(spawnSignature(env, { ...job, pipelineDir: join(rig.dir, 'other') }), base);
   assert.notEqual(spawnSignature(env, { ...job, backend: 'wasm' }), base);
   assert.notEqual(spawnSignature(env, { ...job, compute: { ...defaultCompute(1), threads: 7 } }), base);
+  assert.notEqual(spawnSignature(env, { ...job, compute: { ...defaultCompute(1), wasmThreads: 2 } }), base);
+});
+
+void test('the pool: a WASM build keeps its thread count for life, so 1- and 2-thread jobs never share a worker', async (t) => {
+  const { rig, run } = await poolRig(t);
+  const pool = new WorkerPool({ cacheDir: rig.cacheDir, reuse: true, maxIdle: 2 });
+  t.after(() => pool.close());
+  const one = await run(pool, { wasmThreads: 1 });
+  const two = await run(pool, { wasmThreads: 2 });
+  assert.notEqual(two, one, 'a 2-thread job does not take the idle 1-thread worker');
+  assert.equal(await run(pool, { wasmThreads: 1 }), one, 'a 1-thread job takes the 1-thread worker');
+  assert.equal(await run(pool, { wasmThreads: 2 }), two, 'a 2-thread job takes the 2-thread worker');
 });
 
 void test('the pool: replaced past its job count or memory bound, and after a stopped job', async (t) => {

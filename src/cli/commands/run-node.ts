@@ -14,7 +14,7 @@ import { progressLogger } from '../progress.js';
 import { BACKENDS, runWithSignals } from './run.js';
 
 const USAGE = `usage: layerfuse run-node PIPELINE NODE [--set key=value]... [--cache-dir DIR] [--results-dir DIR] [--force] [--backend B]
-       [--engine E] [--ort-provider P] [--threads N] [--wasm-threads N]
+       [--engine E] [--ort-provider P] [--threads N] [--wasm-threads auto|N]
 
 Run one node (by hand, or as a Slurm job): every node it depends on must already be cached (run
 them first, e.g. \`layerfuse run PIPELINE --only DEP\`); their outputs are restored, then NODE

@@ -85,6 +85,7 @@ export class SlurmRunner implements NodeRunner {
   readonly defaultRetries: number;
   /** Jobs ran on other machines: their output files are restored from the cache here. */
   readonly outputsInPlace = false;
+  readonly sharesCores = false;
   private readonly cli: SlurmCli;
   private readonly tracker: JobTracker;
   private readonly env: Record<string, string>;

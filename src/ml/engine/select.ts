@@ -22,6 +22,8 @@ export interface EngineOptions {
   backend?: string;
   /** TF.js WASM threads for the tfjs engine (see src/ml/backend.ts; default 1). */
   wasmThreads?: number;
+  /** Run the single-threaded build where the threaded one cannot start (see src/ml/backend.ts). */
+  wasmThreadsFallback?: boolean;
   /** ONNX Runtime execution provider (default `cpu`; `cuda` needs the CUDA install, see README). */
   provider?: string;
   /** ONNX Runtime intra-op threads; default floor(cores / jobs), at least 1. */
@@ -58,7 +60,7 @@ function check(o: EngineOptions): { request: EngineRequest; provider: Provider }
 
 async function tfjsResolved(o: EngineOptions, fallback?: string): Promise<ResolvedEngine> {
   const { initBackend } = await import('../backend.js');
-  const name = `tfjs-${await initBackend(o.backend ?? 'auto', { wasmThreads: o.wasmThreads ?? 1 })}`;
+  const name = `tfjs-${await initBackend(o.backend ?? 'auto', { wasmThreads: o.wasmThreads ?? 1, wasmThreadsFallback: o.wasmThreadsFallback === true })}`;
   return fallback ? { kind: 'tfjs', name, fallback } : { kind: 'tfjs', name };
 }
 

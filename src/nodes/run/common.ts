@@ -15,7 +15,7 @@ export function pipelinePath(ctx: Pick<NodeContext, 'nodeId' | 'pipelineDir'>, p
  * run record, and into the log unless `quiet`.
  */
 export async function useBackend(ctx: NodeContext, opts: { quiet?: boolean } = {}): Promise<string> {
-  const name = await initBackend(ctx.backend, { wasmThreads: ctx.compute.wasmThreads });
+  const name = await initBackend(ctx.backend, { wasmThreads: ctx.compute.wasmThreads, wasmThreadsFallback: ctx.compute.wasmThreadsAuto === true });
   ctx.record({ ...backendFacts() });
   if (!opts.quiet) for (const line of backendLog()) ctx.log(line);
   return name;

@@ -123,7 +123,8 @@ export async function runDistill(ctx: NodeContext, p: DistillParams, inputs: Nod
       model.dispose();
     }
   };
-  // Threaded WASM (--wasm-threads) already spreads one training over the cores.
+  // Threaded WASM (an explicit --wasm-threads N; auto gives this node 1) already spreads one
+  // training over the cores.
   const parallel = p.control && ONE_CORE_BACKENDS.has(backend) && ctx.compute.wasmThreads <= 1;
   const pending = parallel ? controlThread() : undefined;
   // Observed at once, so that a thread failing while the distillation runs is no unhandled rejection.

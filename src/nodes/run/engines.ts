@@ -18,7 +18,7 @@ import { useBackend } from './common.js';
 export async function resolveEngineFor(ctx: NodeContext, kind: EngineKind | undefined): Promise<ResolvedEngine> {
   const c = ctx.compute;
   const request = kind === undefined || kind === 'auto' ? c.engine : kind;
-  const engine = await resolveEngine({ engine: request, backend: ctx.backend, provider: c.provider, wasmThreads: c.wasmThreads });
+  const engine = await resolveEngine({ engine: request, backend: ctx.backend, provider: c.provider, wasmThreads: c.wasmThreads, wasmThreadsFallback: c.wasmThreadsAuto === true });
   if (engine.fallback) ctx.log(engine.fallback);
   // On TF.js, where it ran too (the backend, its WebGPU adapter or WASM threads).
   ctx.record({ ...(engine.kind === 'tfjs' ? backendFacts() : {}), engine: engine.name });
