@@ -253,7 +253,10 @@ nodes:
   // No GPU here (an empty CUDA_VISIBLE_DEVICES): a local run could not place `gpu`; Slurm can.
   const r = await cli(dir, ['run', 'retry.yaml', '--profile', prof, '--cache-dir', 'cache'], { ...env(dir), CUDA_VISIBLE_DEVICES: '' });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /warning: flaky: attempt 1 of 3 failed: Slurm job \d+ failed with exit code 1: command exited with code 1 with no output\nwarning: flaky: resubmitting \(attempt 2 of 3\) with --mem=200M\n/);
+  // The two warnings in order (other nodes' lines, such as `ok gpu`, may come between them).
+  const failed = r.stderr.search(/warning: flaky: attempt 1 of 3 failed: Slurm job \d+ failed with exit code 1: command exited with code 1 with no output\n/);
+  const resubmitted = r.stderr.search(/warning: flaky: resubmitting \(attempt 2 of 3\) with --mem=200M\n/);
+  assert.ok(failed >= 0 && resubmitted > failed, r.stderr);
   assert.match(r.stderr, /done: 2 ran, 0 cached/);
   assert.match(await readFile(join(dir, 'job.txt'), 'utf8'), /MinMemoryNode=200M/);
   assert.match(await readFile(join(dir, 'cvd.txt'), 'utf8'), /^[01]$/);
