@@ -22,16 +22,8 @@ import { OrtLayerEngine, type OrtEngineOptions } from '../src/ml/onnx/engine.js'
 import type { TensorData } from '../src/artifacts/types.js';
 import type { Batch } from '../src/ml/types.js';
 import { describeTorch, torchAvailable, torchTimes } from './torch-util.js';
+import type { Shape } from './forward.js';
 
-interface Shape {
-  name: string;
-  layers: number;
-  hidden: number;
-  heads: number;
-  ff: number;
-  vocab: number;
-  batch: number;
-}
 
 const SEQ = 128;
 const SHAPES: Shape[] = [

@@ -10,21 +10,9 @@ import type { SignalsManifest } from '../../src/ml/signals/manifest.js';
 import type { AblationManifest, ScoresManifest } from '../../src/ml/signals/scores-manifest.js';
 import { weightNorm, WEIGHT_MATRIX_SUFFIXES } from '../../src/ml/signals/index.js';
 import { artifact, asNode, makeContext, makeWorld, runNode } from './signals-rig.js';
+import { PAPER_SIGNALS } from '../util/signals.js';
 
-const SIGNALS = [
-  'activation-intensity',
-  'activation-energy',
-  'activation-inhibition',
-  'task-relevance-mi',
-  'flow-relevance-mi',
-  'gradient-magnitudes',
-  'gradient-fisher',
-  'weight-norm',
-  'weight-sparsity',
-  'weight-entropy',
-  'attention-weight',
-  'attention-entropy',
-];
+const SIGNALS: readonly string[] = PAPER_SIGNALS;
 
 function checkScores(s: ScoresManifest, layers: number[]): void {
   assert.equal(s.format, 'layerfuse/scores@1');

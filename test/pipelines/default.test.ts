@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { cachedResult, FsCache, loadPipeline, type PipelineGraph } from '../../src/index.js';
 import { cli } from '../util/exec-cli.js';
 import { repoRoot } from '../util/shared.js';
+import { PAPER_SIGNALS } from '../util/signals.js';
 
 const LAYERS = 3;
 /** The shipped defaults, shrunk: sizes only, never the chain. */
@@ -31,20 +32,7 @@ const SETS = [
   'distill_epochs=1',
 ];
 
-const SIGNALS = [
-  'activation-intensity',
-  'activation-energy',
-  'activation-inhibition',
-  'task-relevance-mi',
-  'flow-relevance-mi',
-  'gradient-magnitudes',
-  'gradient-fisher',
-  'weight-norm',
-  'weight-sparsity',
-  'weight-entropy',
-  'attention-weight',
-  'attention-entropy',
-];
+const SIGNALS: readonly string[] = PAPER_SIGNALS;
 
 interface Point {
   k: number;

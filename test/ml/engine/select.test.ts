@@ -12,21 +12,7 @@ import type { LayerEngine } from '../../../src/ml/engine/types.js';
 import type { Batch } from '../../../src/ml/types.js';
 import { skipWithoutShared } from '../../util/shared.js';
 import { smallModel } from '../../util/bert-checkpoint.js';
-import { caseBatch, maxAbsDiff, tinyBert } from '../onnx/fixture.js';
-
-async function layerByLayer<H>(engine: LayerEngine<H>, batch: Batch, kept: readonly number[]): Promise<Float32Array> {
-  let h = await engine.embed(batch);
-  for (const l of kept) {
-    const next = await engine.layer(l, h, batch);
-    engine.release(h);
-    h = next;
-  }
-  try {
-    return await engine.head(h, batch);
-  } finally {
-    engine.release(h);
-  }
-}
+import { caseBatch, layerByLayer, maxAbsDiff, tinyBert } from '../onnx/fixture.js';
 
 async function both(model: EngineModel): Promise<[LayerEngine, LayerEngine]> {
   const ort = await createEngine(model, { engine: 'onnxruntime', threads: 1 });

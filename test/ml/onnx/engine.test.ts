@@ -5,24 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OrtLayerEngine } from '../../../src/ml/onnx/engine.js';
-import type { LayerEngine } from '../../../src/ml/engine/types.js';
-import type { Batch } from '../../../src/ml/types.js';
 import { skipWithoutShared } from '../../util/shared.js';
-import { caseBatch, maxAbsDiff, tinyBert } from './fixture.js';
-
-async function layerByLayer<H>(engine: LayerEngine<H>, batch: Batch, kept: readonly number[]): Promise<Float32Array> {
-  let h = await engine.embed(batch);
-  for (const l of kept) {
-    const next = await engine.layer(l, h, batch);
-    engine.release(h);
-    h = next;
-  }
-  try {
-    return await engine.head(h, batch);
-  } finally {
-    engine.release(h);
-  }
-}
+import { caseBatch, layerByLayer, maxAbsDiff, tinyBert } from './fixture.js';
 
 for (const [fused, layerGraphs] of [[false, 'per-layer'], [true, 'per-layer'], [true, 'shared']] as const) void test(`onnxruntime reproduces the HF tiny-bert logits layer by layer and whole-graph (fused ${fused}, ${layerGraphs})`, { skip: skipWithoutShared() }, async () => {
   const { model, cases } = await tinyBert();

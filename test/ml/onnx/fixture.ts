@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { configFromHF } from '../../../src/ml/bert/config.js';
 import { normalizeTensors } from '../../../src/ml/checkpoint/names.js';
 import type { EngineModel } from '../../../src/ml/engine/model.js';
+import type { LayerEngine } from '../../../src/ml/engine/types.js';
 import { readSafetensors } from '../../../src/artifacts/safetensors.js';
 import type { Batch } from '../../../src/ml/types.js';
 import { sharedPath } from '../../util/shared.js';
@@ -37,4 +38,19 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** Logits through an engine's layer-by-layer contract: embeddings, the kept layers in order, the head. */
+export async function layerByLayer<H>(engine: LayerEngine<H>, batch: Batch, kept: readonly number[]): Promise<Float32Array> {
+  let h = await engine.embed(batch);
+  for (const l of kept) {
+    const next = await engine.layer(l, h, batch);
+    engine.release(h);
+    h = next;
+  }
+  try {
+    return await engine.head(h, batch);
+  } finally {
+    engine.release(h);
+  }
 }
