@@ -12,11 +12,8 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentWasmThreads, initBackend } from '../src/ml/backend.js';
-import { BertClassifier } from '../src/ml/bert/model.js';
-import { lossAndGrads } from '../src/ml/bert/gradients.js';
-import { isDecayed } from '../src/ml/bert/names.js';
-import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
-import { SEQ, SHAPES, configOf, forwardSecondsAsync, pairedBestAsync, randomBatch, timeItAsync } from './forward.js';
+import { SEQ, SHAPES, forwardSecondsAsync, pairedBestAsync, timeItAsync } from './forward.js';
+import { trainRig } from './train-rig.js';
 import { describeTorch, torchAvailable, torchTimes } from './torch-util.js';
 
 interface ChildResult {
@@ -31,25 +28,16 @@ async function child(shape: string, threads: number, quick: boolean): Promise<vo
   await initBackend('wasm', { wasmThreads: threads });
   const s = SHAPES.find((x) => x.name.startsWith(shape))!;
   const reps = quick ? 2 : s.layers > 4 ? 3 : 9;
-  const model = BertClassifier.create(configOf(s), { seed: 1 });
-  const batch = randomBatch(s);
-  const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
-  let step = 0;
-  const trainStep = async (): Promise<void> => {
-    const r = await lossAndGrads(model, batch, { training: true, seed: step++ });
-    r.forward.logits.dispose();
-    await clipByGlobalNorm(r.grads, 1);
-    opt.step(r.grads, 1e-4);
-    for (const g of r.grads.values()) g.dispose();
-  };
+  const rig = trainRig(s);
+  const { model, batch } = rig;
+  const trainStep = (): Promise<void> => rig.step();
   const before = tf.memory().numTensors;
   // Forward and step alternate, and each side takes its best run: this machine's speed drifts
   // by 10-30% over minutes (shared host), which timing all forwards first and all steps after
   // would put into the ratio.
   const [fwd, train] = await pairedBestAsync(reps, () => forwardSecondsAsync(model, batch, 1, false), () => timeItAsync(1, trainStep, false));
   if (tf.memory().numTensors !== before) throw new Error('training step leaked tensors');
-  opt.dispose();
-  model.dispose();
+  rig.dispose();
   // WASM memory only grows: its size is the high-water mark of every step so far (max 4 GiB).
   const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.buffer.byteLength;
   const out: ChildResult = { threads: currentWasmThreads(), forward_s: fwd, train_step_s: train, ...(heap ? { heap_bytes: heap } : {}) };

@@ -12,13 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendFacts, initBackend, releaseBackend } from '../src/ml/backend.js';
-import { BertClassifier } from '../src/ml/bert/model.js';
-import { lossAndGrads } from '../src/ml/bert/gradients.js';
-import { isDecayed } from '../src/ml/bert/names.js';
-import { AdamW, clipByGlobalNorm } from '../src/ml/train/index.js';
 import { describeAdapter } from '../src/ml/webgpu-adapters.js';
 import { listAdapters } from '../src/ml/webgpu.js';
-import { SEQ, SHAPES, configOf, forwardSecondsAsync, randomBatch, timeItAsync, type Shape } from './forward.js';
+import { SEQ, SHAPES, forwardSecondsAsync, timeItAsync, type Shape } from './forward.js';
+import { trainRig } from './train-rig.js';
 
 /** A shape that runs in seconds even on a software adapter. */
 const SMALL: Shape = { name: 'small (2x64, ff 256)', layers: 2, hidden: 64, heads: 4, ff: 256, vocab: 2000, batch: 8 };
@@ -32,16 +29,10 @@ interface Figures {
 async function measure(backend: 'wasm' | 'webgpu', s: Shape, reps: number): Promise<Figures> {
   await initBackend(backend);
   const before = tf.memory().numTensors;
-  const model = BertClassifier.create(configOf(s), { seed: 1 });
-  const batch = randomBatch(s);
-  const opt = new AdamW(model.paramsFor(), { weightDecay: 0.01, decay: isDecayed });
-  let step = 0;
+  const rig = trainRig(s);
+  const { model, batch } = rig;
   const trainStep = async (): Promise<void> => {
-    const r = await lossAndGrads(model, batch, { training: true, seed: step++ });
-    r.forward.logits.dispose();
-    await clipByGlobalNorm(r.grads, 1);
-    opt.step(r.grads, 1e-4);
-    for (const g of r.grads.values()) g.dispose();
+    await rig.step();
     // Wait for the update itself (queued on a GPU): read one small parameter back.
     await model.param('classifier.bias').data();
   };
@@ -51,8 +42,7 @@ async function measure(backend: 'wasm' | 'webgpu', s: Shape, reps: number): Prom
   const firstMs = performance.now() - t0;
   const forwardMs = (await forwardSecondsAsync(model, batch, reps, false)) * 1000;
   const stepMs = (await timeItAsync(reps, trainStep, false)) * 1000;
-  opt.dispose();
-  model.dispose();
+  rig.dispose();
   if (tf.memory().numTensors !== before) throw new Error(`${backend}: tensors leaked`);
   return { firstMs, forwardMs, stepMs };
 }
