@@ -7,12 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IndexRecord } from '../../src/executor/cache.js';
 import { autoWasmThreads } from '../../src/executor/wasm-threads.js';
 import { cli } from '../util/exec-cli.js';
+import { nodeResults, wordRows, type NodeResult } from '../util/index-records.js';
 
 const PIPELINE = `version: 1
 name: threads
@@ -32,42 +32,25 @@ nodes:
     with: {model: "\${base}", data: "\${data}", epochs: 1, batch_size: 8, lr: 0.001, seed: "\${item}"}
 `;
 
-interface Stored {
-  outputs: Record<string, string>;
-  facts: Record<string, unknown>;
-}
-
-async function records(cacheDir: string): Promise<Map<string, Stored>> {
-  const out = new Map<string, Stored>();
-  for (const name of await readdir(join(cacheDir, 'index'))) {
-    if (name.startsWith('.')) continue;
-    const r = JSON.parse(await readFile(join(cacheDir, 'index', name), 'utf8')) as IndexRecord;
-    out.set(r.node, { outputs: Object.fromEntries(Object.entries(r.outputs).map(([p, o]) => [p, o.digest])), facts: r.runs.at(-1)!.facts ?? {} });
-  }
-  return out;
-}
-
 void test('--wasm-threads auto: the lone training gets the cores, side-by-side nodes share them, and every output is bitwise the 1-thread one', async (t) => {
   const cores = availableParallelism();
   if (cores < 2) return t.skip(`${cores} core: auto gives every node 1 thread, nothing to see`);
   const dir = await mkdtemp(join(tmpdir(), 'layerfuse-threads-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta'];
-  const rows = Array.from({ length: 80 }, (_, i) => JSON.stringify({ text: `${words[i % 8]} ${words[(i * 3) % 8]} ${words[(i * 5) % 8]} ${words[(i * 7) % 8]}`, label: i % 2 }));
-  await writeFile(join(dir, 'data.jsonl'), rows.join('\n') + '\n');
+  await writeFile(join(dir, 'data.jsonl'), wordRows(80, 4));
   await writeFile(join(dir, 'p.yaml'), PIPELINE);
 
   const auto = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'auto'), '-j', '2', '--backend', 'wasm']);
   assert.equal(auto.code, 0, auto.stderr + auto.stdout);
-  const a = await records(join(dir, 'auto'));
-  const fallback = a.get('base')!.facts.wasmThreadsFallback;
+  const a = await nodeResults(join(dir, 'auto'));
+  const fallback = a.get('base')!.run.facts?.wasmThreadsFallback;
   if (typeof fallback === 'string') return t.skip(`TF.js's threaded WASM build cannot start here: ${fallback}`);
   const one = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'one'), '-j', '2', '--backend', 'wasm', '--wasm-threads', '1']);
   assert.equal(one.code, 0, one.stderr + one.stdout);
-  const b = await records(join(dir, 'one'));
+  const b = await nodeResults(join(dir, 'one'));
 
   // Run records leave wasmThreads out at 1 thread.
-  const threads = (s: Stored): number => (s.facts.wasmThreads as number | undefined) ?? 1;
+  const threads = (s: NodeResult): number => (s.run.facts?.wasmThreads as number | undefined) ?? 1;
   assert.equal(threads(a.get('base')!), autoWasmThreads({ cores, active: 1, jobs: 2 }), 'base ran alone: every core, up to the cap');
   assert.ok(threads(a.get('base')!) > 1);
   for (const id of ['tuned.1', 'tuned.2']) assert.equal(threads(a.get(id)!), autoWasmThreads({ cores, active: 2, jobs: 2 }), `${id} ran beside the other`);

@@ -9,11 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IndexRecord } from '../../src/executor/cache.js';
 import { cli } from '../util/exec-cli.js';
+import { nodeResults, wordRows, type NodeResult } from '../util/index-records.js';
 
 const PIPELINE = `version: 1
 name: reuse
@@ -44,30 +44,10 @@ nodes:
     with: {model: "\${item}", data: "\${data}", split: validation}
 `;
 
-interface Stored {
-  outputs: Record<string, string>;
-  worker: boolean;
-  pid: number;
-  workerJob: number | undefined;
-}
-
-async function records(cacheDir: string): Promise<Map<string, Stored>> {
-  const out = new Map<string, Stored>();
-  for (const name of await readdir(join(cacheDir, 'index'))) {
-    if (name.startsWith('.')) continue;
-    const r = JSON.parse(await readFile(join(cacheDir, 'index', name), 'utf8')) as IndexRecord;
-    const run = r.runs.at(-1)!;
-    out.set(r.node, { outputs: Object.fromEntries(Object.entries(r.outputs).map(([p, o]) => [p, o.digest])), worker: run.worker, pid: run.pid, workerJob: run.workerJob });
-  }
-  return out;
-}
-
 void test('the same outputs, digest for digest, with reused workers and with --no-reuse-workers', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'layerfuse-reuse-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta'];
-  const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ text: `${words[i % 8]} ${words[(i * 3) % 8]} ${words[(i * 5) % 8]}`, label: i % 2 }));
-  await writeFile(join(dir, 'data.jsonl'), rows.join('\n') + '\n');
+  await writeFile(join(dir, 'data.jsonl'), wordRows(60, 3));
   await writeFile(join(dir, 'p.yaml'), PIPELINE);
 
   // -j 1: one worker at a time, so with reuse one process serves the worker nodes in turn (one
@@ -77,12 +57,12 @@ void test('the same outputs, digest for digest, with reused workers and with --n
   const fresh = await cli(dir, ['run', 'p.yaml', '--cache-dir', join(dir, 'c2'), '-j', '1', '--engine', 'onnxruntime', '--wasm-threads', '1', '--no-reuse-workers']);
   assert.equal(fresh.code, 0, fresh.stderr + fresh.stdout);
 
-  const a = await records(join(dir, 'c1'));
-  const b = await records(join(dir, 'c2'));
+  const a = await nodeResults(join(dir, 'c1'));
+  const b = await nodeResults(join(dir, 'c2'));
   assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
   for (const [node, r] of a) assert.deepEqual(r.outputs, b.get(node)!.outputs, `${node}: the same outputs`);
 
-  const inWorkers = (m: Map<string, Stored>): Stored[] => [...m.values()].filter((r) => r.worker);
+  const inWorkers = (m: Map<string, NodeResult>): NodeResult['run'][] => [...m.values()].map((r) => r.run).filter((r) => r.worker);
   // tok, two trainings, two curves, two evaluations.
   assert.equal(inWorkers(a).length, 7);
   assert.equal(new Set(inWorkers(a).map((r) => r.pid)).size, 1, 'one process served every worker node');
