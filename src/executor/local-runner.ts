@@ -9,6 +9,7 @@
 import type { ResolvedNode } from '../dsl/types.js';
 import type { Cache, IndexRecord } from './cache.js';
 import type { NodeTypeLookup } from './components.js';
+import { PlanError } from './errors.js';
 import { detectGpuSlots, ResourcePools } from './pools.js';
 import { runJob } from './run-job.js';
 import { RunnerCancelled, type NodeRunner, type RunRequest } from './runner.js';
@@ -37,17 +38,28 @@ export interface LocalRunnerOptions {
   workerMaxRssBytes?: number;
 }
 
-/** Whether workers are reused: the option, else LAYERFUSE_REUSE_WORKERS (0, false, no or off turn it off). */
+/**
+ * Whether workers are reused: the option, else LAYERFUSE_REUSE_WORKERS (0, false, no or off turn
+ * it off; 1, true, yes or on keep it). Any other value is refused rather than guessed at.
+ */
 export function reuseWorkersFrom(option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   if (option !== undefined) return option;
-  const v = env.LAYERFUSE_REUSE_WORKERS?.trim().toLowerCase();
-  return !(v === '0' || v === 'false' || v === 'no' || v === 'off');
+  const raw = env.LAYERFUSE_REUSE_WORKERS;
+  const v = raw?.trim().toLowerCase();
+  if (v === undefined || v === '') return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  throw new PlanError(`LAYERFUSE_REUSE_WORKERS=${raw}: give 0 or 1 (also false/true, no/yes, off/on)`);
 }
 
-function maxRssFrom(option: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+/** The worker memory bound: the option, else LAYERFUSE_WORKER_MAX_RSS_MB (a positive number of MiB). */
+export function maxRssFrom(option: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
   if (option !== undefined) return option;
-  const mb = Number(env.LAYERFUSE_WORKER_MAX_RSS_MB);
-  return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : undefined;
+  const raw = env.LAYERFUSE_WORKER_MAX_RSS_MB;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0) throw new PlanError(`LAYERFUSE_WORKER_MAX_RSS_MB=${raw}: give a positive number of MiB`);
+  return mb * 2 ** 20;
 }
 
 /** The pool slots a node holds: its resources without the scheduler-only requests. */
@@ -94,6 +106,15 @@ export class LocalRunner implements NodeRunner {
     for (const n of nodes) {
       const why = this.pools.impossible(poolRequest(n.resources));
       if (why) problems.push(`node ${n.id}: ${why}`);
+    }
+    // The worker settings from the environment: a bad value stops the run before anything starts.
+    const env = this.o.env ?? process.env;
+    for (const check of [() => reuseWorkersFrom(this.o.reuseWorkers, env), () => maxRssFrom(this.o.workerMaxRssBytes, env)]) {
+      try {
+        check();
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
     }
     return problems;
   }

@@ -7,6 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexRecord } from '../../src/executor/cache.js';
@@ -14,7 +15,7 @@ import { FsCache } from '../../src/executor/fs-cache.js';
 import { pidAlive } from '../../src/executor/fs-lock.js';
 import type { Job } from '../../src/executor/job.js';
 import { keyOf, KEY_VERSION, type KeyComponents } from '../../src/executor/key.js';
-import { reuseWorkersFrom } from '../../src/executor/local-runner.js';
+import { maxRssFrom, reuseWorkersFrom } from '../../src/executor/local-runner.js';
 import { defaultCompute } from '../../src/executor/node-context.js';
 import { spawnSignature, WorkerPool } from '../../src/executor/worker-pool.js';
 import { makeRig, statuses, type Rig } from '../util/exec-rig.js';
@@ -109,6 +110,20 @@ void test('reuse off (option or LAYERFUSE_REUSE_WORKERS=0): a process per worker
   for (const off of ['0', 'false', 'No', ' off ']) assert.equal(reuseWorkersFrom(undefined, { LAYERFUSE_REUSE_WORKERS: off }), false, off);
   assert.equal(reuseWorkersFrom(undefined, { LAYERFUSE_REUSE_WORKERS: '1' }), true);
   assert.equal(reuseWorkersFrom(true, { LAYERFUSE_REUSE_WORKERS: '0' }), true, 'the option wins');
+  assert.throws(() => reuseWorkersFrom(undefined, { LAYERFUSE_REUSE_WORKERS: 'maybe' }), { name: 'PlanError', message: /LAYERFUSE_REUSE_WORKERS=maybe/ });
+  assert.equal(maxRssFrom(undefined, { LAYERFUSE_WORKER_MAX_RSS_MB: '512' }), 512 * 2 ** 20);
+  assert.equal(maxRssFrom(undefined, {}), undefined);
+  for (const bad of ['abc', '0', '-5']) assert.throws(() => maxRssFrom(undefined, { LAYERFUSE_WORKER_MAX_RSS_MB: bad }), { name: 'PlanError', message: /LAYERFUSE_WORKER_MAX_RSS_MB/ }, bad);
+});
+
+void test('a bad worker setting in the environment stops the run before any node starts', async (t) => {
+  const rig = await makeRig();
+  t.after(() => rig.cleanup());
+  await assert.rejects(
+    rig.run(rig.graph({ a: { type: 'shell', params: { run: 'touch ran' } } }), { jobs: 1, workerFor: () => true, env: { ...process.env, LAYERFUSE_REUSE_WORKERS: 'maybe' } }),
+    { name: 'PlanError', message: /LAYERFUSE_REUSE_WORKERS=maybe/ },
+  );
+  assert.equal(existsSync(join(rig.dir, 'ran')), false);
 });
 
 void test('an interrupted run (Ctrl-C, SIGTERM) stops its busy worker and shuts down its idle one', async (t) => {
