@@ -152,9 +152,9 @@ export class LocalRunner implements NodeRunner {
 
   /** Shuts down the idle workers (each frees what it holds first) and waits until they are gone. */
   async close(): Promise<void> {
-    const pool = this.workers;
-    this.workers = undefined;
-    await pool?.close();
+    // The closed pool stays: a worker node asked of a closed runner fails ("the run is over")
+    // instead of starting a pool nobody would close.
+    await this.workers?.close();
   }
 }
 

@@ -66,6 +66,8 @@ export class WorkerPool {
   /** Least recently used first. */
   private idle: Entry[] = [];
   private readonly leaving = new Set<Promise<void>>();
+  /** Workers running a job now. */
+  private busy = 0;
   private readonly maxJobs: number;
   private readonly maxRss: number;
   private closed = false;
@@ -81,16 +83,25 @@ export class WorkerPool {
     if (this.closed) throw new Error(`node ${job.nodeId}: the run is over (its workers are shut down)`);
     const signature = spawnSignature(o.env, job);
     const inputs = inputDigests(job);
-    const entry = this.take(signature, inputs) ?? { worker: new WorkerProcess({ cacheDir: this.o.cacheDir, env: o.env, cwd: job.pipelineDir }), signature, inputs };
+    let entry = this.take(signature, inputs);
+    if (!entry) {
+      // A new process: first let the least recently used idle one go, so that busy and idle
+      // workers together stay within -j (each may hold a model and inference sessions).
+      if (this.idle.length > 0 && this.idle.length + this.busy >= Math.max(1, this.o.maxIdle)) this.retire(this.idle.shift()!.worker);
+      entry = { worker: new WorkerProcess({ cacheDir: this.o.cacheDir, env: o.env, cwd: job.pipelineDir }), signature, inputs };
+    }
     entry.inputs = inputs;
     const retain = entry.worker.jobs + 1 < this.maxJobs;
     let record: IndexRecord;
+    this.busy++;
     try {
       record = await entry.worker.run(job, { ...withoutEnv(o), retain });
     } catch (e) {
       // Failed or stopped: whatever it holds may be inconsistent.
       this.retire(entry.worker);
       throw e;
+    } finally {
+      this.busy--;
     }
     this.park(entry);
     return record;

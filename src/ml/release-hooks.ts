@@ -7,8 +7,12 @@
 const hooks = new Set<() => void>();
 let retaining = false;
 
-/** Register `release` to run at releaseAll (once; registering the same function twice is one hook). */
+/**
+ * Register `release` to run at releaseAll (once; registering the same function again makes it
+ * the latest, since what it frees was allocated again after what came since).
+ */
 export function onRelease(release: () => void): void {
+  hooks.delete(release);
   hooks.add(release);
 }
 
