@@ -5,6 +5,7 @@
 import type { Example } from '../types.js';
 import type { BlobRef } from '../../artifacts/types.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
+import { LruMap } from '../../artifacts/lru-map.js';
 import { DataError } from './errors.js';
 import { SPLITS, type SplitName } from './split.js';
 
@@ -83,22 +84,17 @@ export function asDatasetManifest(value: unknown, what = 'dataset'): DatasetMani
 // Parsed splits by blob digest: blobs are immutable, and prune/ablation nodes read the same
 // split many times in one process (and a reused worker across nodes). Least recently used
 // first, at most PARSED_SPLITS of them.
-const parsed = new Map<string, Example[]>();
 const PARSED_SPLITS = 8;
+const parsed = new LruMap<string, Example[]>(PARSED_SPLITS);
 
 /** The examples of one split (train, validation, test or calibration); a fresh array each call. */
 export async function readSplit(store: Pick<NodeContext, 'getBytes'>, manifest: DatasetManifest, split: SplitName): Promise<Example[]> {
   const ref = manifest.splits[split];
   if (!ref) throw new DataError(`dataset has no split '${split}' (it has ${Object.keys(manifest.splits).join(', ')})`);
   const hit = parsed.get(ref.$blob);
-  if (hit) {
-    parsed.delete(ref.$blob);
-    parsed.set(ref.$blob, hit);
-    return hit.slice();
-  }
+  if (hit) return hit.slice();
   const examples = decodeSplitJsonl(await store.getBytes(ref), `${split} split`);
   parsed.set(ref.$blob, examples);
-  if (parsed.size > PARSED_SPLITS) parsed.delete(parsed.keys().next().value as string);
   return examples.slice();
 }
 

@@ -5,6 +5,7 @@
 import { TokenizerError } from './errors.js';
 import type { BlobRef } from '../../artifacts/types.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
+import { LruMap } from '../../artifacts/lru-map.js';
 import { BertTokenizer, type SpecialIds } from './bert-tokenizer.js';
 
 export const TOKENIZER_FORMAT = 'layerfuse/tokenizer@1';
@@ -49,22 +50,17 @@ export function asTokenizerManifest(value: unknown, what = 'tokenizer'): Tokeniz
 // Loaded tokenizers by identity: building one from a 30k vocabulary takes tens of ms, and
 // evaluation loops load the same one many times. Least recently used first, at most
 // LOADED_TOKENIZERS (a reused worker serves many nodes).
-const loaded = new Map<string, BertTokenizer>();
 const LOADED_TOKENIZERS = 4;
+const loaded = new LruMap<string, BertTokenizer>(LOADED_TOKENIZERS);
 
 export async function loadTokenizer(store: Pick<NodeContext, 'getBytes'>, manifest: TokenizerManifest, opts: { maxLength?: number } = {}): Promise<BertTokenizer> {
   const maxLength = opts.maxLength ?? manifest.maxLength;
   const key = `${manifest.tokenizerJson.$blob}/${maxLength}`;
   const hit = loaded.get(key);
-  if (hit) {
-    loaded.delete(key);
-    loaded.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const json = JSON.parse(new TextDecoder().decode(await store.getBytes(manifest.tokenizerJson))) as Record<string, unknown>;
   const tok = new BertTokenizer(json, { maxLength });
   loaded.set(key, tok);
-  if (loaded.size > LOADED_TOKENIZERS) loaded.delete(loaded.keys().next().value as string);
   return tok;
 }
 

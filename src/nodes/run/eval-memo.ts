@@ -15,6 +15,7 @@
 import { digestOf } from '../../artifacts/canonical-json.js';
 import { NodeError } from '../../artifacts/errors.js';
 import type { NodeContext } from '../../artifacts/node-context.js';
+import { LruMap } from '../../artifacts/lru-map.js';
 import { withLayers, type ModelManifest } from '../../ml/bert/manifest.js';
 import { readSplit, type DatasetManifest, type SplitName } from '../../ml/data/index.js';
 import { engineLogits, type EngineKind } from '../../ml/engine/index.js';
@@ -83,8 +84,8 @@ export function evaluationKey(effective: ModelManifest, dataset: DatasetManifest
 }
 
 // Tokenized splits by split, tokenizer and length (all content digests), least recently used first.
-const encodedCache = new Map<string, EncodedSplit>();
 const ENCODED_CACHE_SIZE = 8;
+const encodedCache = new LruMap<string, EncodedSplit>(ENCODED_CACHE_SIZE);
 
 /**
  * A node is done with evaluations: free the model, engine and tokenized splits kept loaded
@@ -139,13 +140,8 @@ export async function prepare(ctx: NodeContext, s: Setting, dataset: DatasetMani
 export function encoded(prep: Prepared, dataset: DatasetManifest, split: SplitName): EncodedSplit {
   const key = `${dataset.splits[split].$blob}/${prep.tokenizer.tokenizerJson.$blob}/${prep.maxLength}`;
   const hit = encodedCache.get(key);
-  if (hit) {
-    encodedCache.delete(key);
-    encodedCache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const enc: EncodedSplit = { ids: prep.loaded.encode(prep.examples.map((e) => e.text)), labels: Int32Array.from(prep.examples, (e) => e.label) };
-  if (encodedCache.size >= ENCODED_CACHE_SIZE) encodedCache.delete(encodedCache.keys().next().value as string);
   encodedCache.set(key, enc);
   return enc;
 }
